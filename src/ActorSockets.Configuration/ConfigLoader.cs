@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ActorSockets.Protocol.Settings;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+
+namespace ActorSockets.Configuration;
+
+/// <summary>Loads and validates the settings of PROTOCOL.md section 6 from a HOCON file and overrides.</summary>
+public static partial class ConfigLoader
+{
+    /// <summary>Throws <see cref="SettingsException"/> with one readable line when anything is wrong.</summary>
+    public static LoadedConfig Load(ConfigSources sources)
+    {
+        var config = ReadFile(sources.ConfigFile);
+        if (sources.Address is { } address)
+            config = Override("address", address).WithFallback(config);
+        if (sources.Port is { } port)
+            config = Override("port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)).WithFallback(config);
+        foreach (var set in sources.Sets)
+        {
+            var (key, value) = SplitSet(set);
+            config = Override(key, value).WithFallback(config);
+        }
+        return new LoadedConfig(config, SettingsReader.Read(Flatten(config)));
+    }
+
+    /// <summary>The values under <c>actor-sockets</c>, nested keys joined by dots, each as its text.</summary>
+    public static IReadOnlyDictionary<string, string> Flatten(Config config)
+    {
+        var values = new Dictionary<string, string>();
+        if (!config.HasPath(SettingsReader.Root))
+            return values;
+        var root = config.GetValue(SettingsReader.Root);
+        if (!root.IsObject())
+            throw new SettingsException($"config error: {SettingsReader.Root} must be an object {{ … }}");
+        Collect(root.GetObject(), "", values);
+        return values;
+    }
+
+    private static void Collect(HoconObject node, string prefix, Dictionary<string, string> values)
+    {
+        foreach (var (name, value) in node.Items)
+        {
+            var key = prefix + name;
+            if (value.IsObject())
+                Collect(value.GetObject(), key + ".", values);
+            else if (value.IsArray())
+                throw new SettingsException($"config error: {SettingsReader.Root}.{key} is a list; it takes one value");
+            else
+                values[key] = value.GetString() ?? "";
+        }
+    }
+
+    private static Config ReadFile(string? path)
+    {
+        if (path is null)
+            return Config.Empty;
+        if (!File.Exists(path))
+            throw new SettingsException($"config error: config file '{path}' not found");
+        try
+        {
+            return ConfigurationFactory.ParseString(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is ConfigurationException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new SettingsException($"config error: cannot read '{path}': {e.Message}");
+        }
+    }
+
+    private static (string Key, string Value) SplitSet(string set)
+    {
+        var eq = set.IndexOf('=');
+        var key = eq < 0 ? "" : set[..eq].Trim();
+        if (eq < 0 || !SetKey().IsMatch(key))
+            throw new SettingsException(
+                $"config error: --set \"{set}\" is not allowed: use --set key=value with a key under {SettingsReader.Root}, e.g. --set clients-limit=3");
+        return (key, set[(eq + 1)..].Trim());
+    }
+
+    /// <summary>One value as a string: quoting keeps any text intact, and the reader parses what it needs.</summary>
+    private static Config Override(string key, string value) =>
+        ConfigurationFactory.ParseString($"{SettingsReader.Root}.{key} = {JsonSerializer.Serialize(value)}");
+
+    [GeneratedRegex("^[a-z0-9-]+(\\.[a-z0-9-]+)*$")]
+    private static partial Regex SetKey();
+}

@@ -1,0 +1,58 @@
+using System.Buffers;
+using System.Text;
+
+namespace ActorSockets.Protocol;
+
+/// <summary>
+/// The exact reply lines of PROTOCOL.md, in one place. The message part after <c>ERR code:</c> is for
+/// people; clients rely on the code.
+/// </summary>
+public static class Replies
+{
+    public const string Pong = "PONG";
+    public const string End = "END";
+    public const string Utf8 = "ERR utf8: request is not valid UTF-8";
+    public const string BadTag = "ERR syntax: a tag is @ and 1 to 32 of A-Z a-z 0-9 _ - followed by a space and a request";
+    public const string NothingAfterTag = "ERR syntax: nothing after the tag";
+    public const string SumSyntax = "ERR syntax: expected two numbers, e.g. \"3 4\"";
+    public const string ByeQuit = "BYE quit";
+    public const string ByeShutdown = "BYE shutdown: server stopping";
+    public const string ByeCrashed = "BYE crashed: internal error";
+
+    public static string TooLongLine(int maxLineBytes) => $"ERR too-long: line exceeds {maxLineBytes} bytes";
+    public static string TooLongDatagram(int maxLineBytes) => $"ERR too-long: datagram exceeds {maxLineBytes} bytes";
+    public static string TooLongReply(int maxDatagramBytes) =>
+        $"ERR too-long: reply exceeds {maxDatagramBytes} bytes (udp.max-datagram-bytes)";
+    public static string Busy(int clientsLimit) => $"ERR busy: clients limit {clientsLimit} reached";
+    public static string ByeTimeout(string timeoutText) => $"BYE timeout: idle for {timeoutText}";
+
+    /// <summary>Writes one reply line: <c>@TAG </c> when tagged, the text, and <c>\n</c>.</summary>
+    public static void WriteLine(IBufferWriter<byte> output, ReadOnlySpan<byte> tag, string text)
+    {
+        WriteTag(output, tag);
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length) + 1);
+        var written = Encoding.UTF8.GetBytes(text, span);
+        span[written] = (byte)'\n';
+        output.Advance(written + 1);
+    }
+
+    /// <summary>Writes <c>@TAG </c> when <paramref name="tag"/> is not empty.</summary>
+    public static void WriteTag(IBufferWriter<byte> output, ReadOnlySpan<byte> tag)
+    {
+        if (tag.IsEmpty)
+            return;
+        var span = output.GetSpan(tag.Length + 2);
+        span[0] = (byte)'@';
+        tag.CopyTo(span[1..]);
+        span[tag.Length + 1] = (byte)' ';
+        output.Advance(tag.Length + 2);
+    }
+
+    /// <summary>The multi-line HELP reply: the lines given, then <c>END</c>.</summary>
+    public static void WriteHelp(IBufferWriter<byte> output, ReadOnlySpan<byte> tag, IEnumerable<string> lines)
+    {
+        foreach (var line in lines)
+            WriteLine(output, tag, line);
+        WriteLine(output, tag, End);
+    }
+}

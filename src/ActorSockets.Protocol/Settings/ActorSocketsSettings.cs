@@ -1,0 +1,42 @@
+using System.Net;
+
+namespace ActorSockets.Protocol.Settings;
+
+/// <summary>
+/// Every setting of PROTOCOL.md section 6, validated and typed. Built once, by
+/// <see cref="SettingsReader"/>, and read by server, client and benchmark alike.
+/// </summary>
+public sealed record ActorSocketsSettings
+{
+    public required ServiceKind Service { get; init; }
+    public required Transport Transport { get; init; }
+    /// <summary>4 or 6; always the family of <see cref="Address"/>.</summary>
+    public required int IpVersion { get; init; }
+    /// <summary>Where the server listens and the client connects.</summary>
+    public required IPAddress Address { get; init; }
+    /// <summary>Over 1023, or 0 for any free port (server only).</summary>
+    public required int Port { get; init; }
+    /// <summary>Clients served at once; at least 1.</summary>
+    public required int ClientsLimit { get; init; }
+    public required IdleTimeout Timeout { get; init; }
+    /// <summary>Longest request line, in bytes, without its terminator.</summary>
+    public required int MaxLineBytes { get; init; }
+    /// <summary>Largest reply datagram, in bytes.</summary>
+    public required int UdpMaxDatagramBytes { get; init; }
+    public required NotesStoreKind NotesStore { get; init; }
+    public required string NotesSqlitePath { get; init; }
+    /// <summary>Longest note, in bytes of UTF-8, after its quotes are removed.</summary>
+    public required int NotesMaxNoteBytes { get; init; }
+    public required string ChatServerKey { get; init; }
+    public required int ChatKeyBits { get; init; }
+    /// <summary>Longest chat message, in bytes of UTF-8.</summary>
+    public required int ChatMaxMessageBytes { get; init; }
+    public required ChatResponderKind ChatResponder { get; init; }
+    /// <summary>When on, the request <c>CRASH</c> makes a session throw.</summary>
+    public required bool DebugCrashCommand { get; init; }
+
+    public IPEndPoint EndPoint => new(Address, Port);
+
+    /// <summary>The lower-case name a config file uses, e.g. <c>sum</c>, <c>udp</c>.</summary>
+    public static string NameOf<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+}
