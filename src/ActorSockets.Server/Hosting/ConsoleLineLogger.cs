@@ -1,0 +1,48 @@
+using ActorSockets.Server.Sessions;
+using Akka.Actor;
+using Akka.Dispatch;
+using Akka.Event;
+
+namespace ActorSockets.Server.Hosting;
+
+/// <summary>
+/// Akka logger that writes one plain line per event to standard output, for a person watching the
+/// server: <c>10:54:07.407 INFO  limiter: session 1 admitted: 127.0.0.1:50486 (1/3 clients)</c>.
+/// Like Akka's own standard-out logger it runs on the logging dispatcher, never on a session's thread.
+/// </summary>
+public sealed class ConsoleLineLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+{
+    public ConsoleLineLogger()
+    {
+        Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
+        Receive<LogEvent>(e => Console.Out.WriteLine(Format(e)));
+    }
+
+    public static string Format(LogEvent e)
+    {
+        var level = e.LogLevel() switch
+        {
+            LogLevel.DebugLevel => "DEBUG",
+            LogLevel.InfoLevel => "INFO ",
+            LogLevel.WarningLevel => "WARN ",
+            _ => "ERROR",
+        };
+        var line = $"{e.Timestamp.ToLocalTime():HH:mm:ss.fff} {level} {ShortSource(e.LogSource)}: {e.Message}";
+        return e.Cause switch
+        {
+            null => line,
+            // A requested crash is a demonstration: its stack trace tells nothing.
+            SessionProtocol.RequestedCrashException crash => $"{line} ({crash.GetType().Name})",
+            var cause => $"{line}{Environment.NewLine}{cause}",
+        };
+    }
+
+    private static string ShortSource(string source)
+    {
+        var user = source.IndexOf("/user/", StringComparison.Ordinal);
+        if (user >= 0)
+            return source[(user + "/user/".Length)..];
+        var system = source.IndexOf("/system/", StringComparison.Ordinal);
+        return system >= 0 ? source[(system + 1)..] : source;
+    }
+}

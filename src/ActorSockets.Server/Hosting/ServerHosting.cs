@@ -1,0 +1,65 @@
+using ActorSockets.Configuration;
+using ActorSockets.Protocol.Settings;
+using ActorSockets.Server.Limiting;
+using ActorSockets.Server.Listening;
+using ActorSockets.Server.Services;
+using Akka;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorSockets.Server.Hosting;
+
+/// <summary>Marker keys for the top-level actors in the <see cref="ActorRegistry"/>.</summary>
+public sealed class LimiterKey;
+
+public sealed class ListenerKey;
+
+/// <summary>
+/// Composes the server on Akka.Hosting: the actor system configured from the loaded HOCON, the
+/// limiter and the listener for the configured transport, and the coordinated-shutdown tasks that
+/// stop accepting and then say <c>BYE shutdown</c> to every client before the system goes down.
+/// </summary>
+public static class ServerHosting
+{
+    private static readonly TimeSpan UnbindTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(9);
+
+    /// <summary>Adds the server. Throws <see cref="SettingsException"/> for a service not available.</summary>
+    public static IServiceCollection AddActorSocketsServer(this IServiceCollection services, LoadedConfig config)
+    {
+        var settings = config.Settings;
+        var service = ServiceCatalog.For(settings);
+        var status = new ListenerStatus();
+        services.AddSingleton(status);
+        services.AddSingleton(settings);
+        services.AddAkka("ActorSockets", (builder, _) =>
+        {
+            builder
+                .AddHocon(config.Hocon, HoconAddMode.Prepend)
+                .AddHocon(ServerHocon.Defaults, HoconAddMode.Append)
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLogger<ConsoleLineLogger>();
+                })
+                .WithActors((system, registry) =>
+                {
+                    var limiter = system.ActorOf(LimiterActor.Props(settings, service), "limiter");
+                    var listener = system.ActorOf(settings.Transport == Transport.Tcp
+                        ? TcpListenerActor.Props(settings, limiter, status)
+                        : UdpListenerActor.Props(settings, limiter, status), "listener");
+                    registry.Register<LimiterKey>(limiter);
+                    registry.Register<ListenerKey>(listener);
+
+                    // Ask is right here: the shutdown task sits outside every actor and awaits a Task.
+                    var shutdown = CoordinatedShutdown.Get(system);
+                    shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-listening",
+                        () => listener.Ask<Done>(ListenerProtocol.StopListening.Instance, UnbindTimeout));
+                    shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "say-bye-to-clients",
+                        () => limiter.Ask<Done>(LimiterProtocol.StopAllSessions.Instance, GoodbyeTimeout));
+                });
+        });
+        return services;
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using ActorSockets.Protocol;
+using ActorSockets.Protocol.Framing;
+using ActorSockets.Protocol.Requests;
+using ActorSockets.Protocol.Settings;
+using ActorSockets.Server.Limiting;
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using static ActorSockets.Server.Limiting.LimiterProtocol;
+
+namespace ActorSockets.Server.Listening;
+
+/// <summary>
+/// Owns the UDP socket (Akka.IO <see cref="Udp.Bind"/>) and the map from remote endpoint to session.
+/// A datagram from a known endpoint goes straight to its session; one from a new endpoint waits
+/// (a few at most) while the limiter admits or refuses that endpoint. Sessions send their replies
+/// to the socket themselves. Empty datagrams are dropped here: they open no session and are no activity.
+/// </summary>
+public sealed class UdpListenerActor : UntypedActor
+{
+    /// <summary>Datagrams kept per endpoint while its admission is pending; more are dropped, as UDP may.</summary>
+    private const int MaxPendingDatagrams = 16;
+
+    private readonly ActorSocketsSettings _settings;
+    private readonly IActorRef _limiter;
+    private readonly ListenerStatus _status;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<EndPoint, IActorRef> _sessions = [];
+    private readonly Dictionary<EndPoint, List<Udp.Received>> _pending = [];
+    private IActorRef? _socket;
+    private IActorRef? _unbindRequester;
+
+    public UdpListenerActor(ActorSocketsSettings settings, IActorRef limiter, ListenerStatus status)
+    {
+        _settings = settings;
+        _limiter = limiter;
+        _status = status;
+    }
+
+    public static Props Props(ActorSocketsSettings settings, IActorRef limiter, ListenerStatus status) =>
+        Akka.Actor.Props.Create(() => new UdpListenerActor(settings, limiter, status));
+
+    protected override void PreStart() => Context.System.Udp().Tell(new Udp.Bind(Self, _settings.EndPoint));
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Udp.Bound bound:
+                _socket = Sender;
+                _log.Info(ListenerProtocol.Describe(_settings, bound.LocalAddress));
+                _status.ReportBound(bound.LocalAddress);
+                break;
+            case Udp.CommandFailed { Cmd: Udp.Bind } failed:
+                _status.ReportFailed($"cannot listen on {_settings.EndPoint} (udp): {failed.Cmd.FailureMessage}");
+                // Stays alive, unbound, so that shutdown's StopListening is answered at once.
+                break;
+            case Udp.Received received:
+                Route(received);
+                break;
+            case UdpClientAdmitted admitted:
+                Admitted(admitted);
+                break;
+            case UdpClientRefused refused:
+                Refused(refused);
+                break;
+            case SessionGone gone:
+                if (_sessions.TryGetValue(gone.Remote, out var current) && current.Equals(gone.Session))
+                    _sessions.Remove(gone.Remote);
+                break;
+            case ListenerProtocol.StopListening when _socket is not null:
+                _unbindRequester = Sender;
+                _socket.Tell(Udp.Unbind.Instance);
+                break;
+            case ListenerProtocol.StopListening:
+                Sender.Tell(Done.Instance);
+                break;
+            case Udp.Unbound:
+                _log.Info("stopped listening on {0}", _settings.EndPoint);
+                _unbindRequester?.Tell(Done.Instance);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Route(Udp.Received received)
+    {
+        if (Datagram.RequestLine(received.Data.ToReadOnlySpan()).IsEmpty)
+            return;
+        if (_sessions.TryGetValue(received.Sender, out var session))
+        {
+            session.Tell(received, _socket);
+            return;
+        }
+        if (_pending.TryGetValue(received.Sender, out var waiting))
+        {
+            if (waiting.Count < MaxPendingDatagrams)
+                waiting.Add(received);
+            return;
+        }
+        _pending[received.Sender] = [received];
+        _limiter.Tell(new AdmitUdpClient(received.Sender, _socket!));
+    }
+
+    private void Admitted(UdpClientAdmitted admitted)
+    {
+        _sessions[admitted.Remote] = admitted.Session;
+        Context.WatchWith(admitted.Session, new SessionGone(admitted.Remote, admitted.Session));
+        if (_pending.Remove(admitted.Remote, out var waiting))
+        {
+            foreach (var datagram in waiting)
+                admitted.Session.Tell(datagram, _socket);
+        }
+    }
+
+    private void Refused(UdpClientRefused refused)
+    {
+        if (!_pending.Remove(refused.Remote, out var waiting) || _socket is null)
+            return;
+        foreach (var datagram in waiting)
+        {
+            // ERR lines carry the request's tag, so a tagging client matches the refusal to its request.
+            var line = Datagram.RequestLine(datagram.Data.ToReadOnlySpan());
+            var status = Request.Parse(line, out var tag, out _);
+            var reply = new System.Buffers.ArrayBufferWriter<byte>();
+            Replies.WriteLine(reply, status is RequestStatus.Ok or RequestStatus.NothingAfterTag ? tag : default,
+                Replies.Busy(refused.ClientsLimit));
+            _socket.Tell(Udp.Send.Create(ByteString.FromBytes(reply.WrittenSpan.ToArray()), refused.Remote));
+        }
+    }
+
+    #region Internal messages
+
+    private sealed record SessionGone(EndPoint Remote, IActorRef Session);
+
+    #endregion
+}

@@ -1,0 +1,20 @@
+namespace ActorSockets.Server.Sessions;
+
+/// <summary>Why a session ended; the limiter counts and logs by it.</summary>
+public enum SessionEndReason
+{
+    /// <summary>The client sent <c>QUIT</c>.</summary>
+    Quit,
+    /// <summary>The client was idle for the configured timeout.</summary>
+    Timeout,
+    /// <summary>The client closed its side (TCP) and got every reply.</summary>
+    PeerClosed,
+    /// <summary>The connection was reset or failed under the session.</summary>
+    ConnectionLost,
+    /// <summary>A TCP line over <c>max-line-bytes</c>: framing is lost, so the connection closes.</summary>
+    LineTooLong,
+    /// <summary>The server is stopping.</summary>
+    Shutdown,
+    /// <summary>An exception inside the session; its supervisor stopped it.</summary>
+    Crashed,
+}

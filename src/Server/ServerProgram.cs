@@ -1,0 +1,57 @@
+using ActorSockets.Configuration;
+using ActorSockets.Protocol;
+using ActorSockets.Protocol.Settings;
+using ActorSockets.Server.Hosting;
+using ActorSockets.Server.Listening;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSockets.ServerApp;
+
+/// <summary>Loads the settings, runs the host until Ctrl+C or SIGTERM, and turns failures into one line and an exit code.</summary>
+internal static class ServerProgram
+{
+    private static readonly TimeSpan BindTimeout = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> RunAsync(ConfigSources sources, CancellationToken cancel)
+    {
+        IHost host;
+        try
+        {
+            var config = ConfigLoader.Load(sources);
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            });
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            builder.Services.AddActorSocketsServer(config);
+            host = builder.Build();
+        }
+        catch (SettingsException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.BadConfig;
+        }
+
+        using (host)
+        {
+            await host.StartAsync(cancel);
+            try
+            {
+                await host.Services.GetRequiredService<ListenerStatus>().Bound.WaitAsync(BindTimeout, cancel);
+            }
+            catch (Exception e) when (e is ListenException or TimeoutException)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                await host.StopAsync(CancellationToken.None);
+                return ExitCodes.CannotConnect;
+            }
+            await host.WaitForShutdownAsync(CancellationToken.None);
+        }
+        return ExitCodes.Ok;
+    }
+}
