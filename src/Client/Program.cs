@@ -1,0 +1,70 @@
+using System.CommandLine;
+using ActorSockets.Client;
+using ActorSockets.Configuration;
+using ActorSockets.Protocol;
+using ActorSockets.Protocol.Settings;
+
+var common = new CommonOptions();
+var wait = new Option<string?>("--wait")
+{
+    Description = "how long to wait for a reply: per try over UDP (default 1s), in all over TCP (default 10s)",
+    HelpName = "DURATION",
+};
+var tries = new Option<int>("--tries")
+{
+    Description = "UDP: how many times a request is sent before the client gives up",
+    DefaultValueFactory = _ => 3,
+    HelpName = "N",
+};
+var root = new RootCommand("""
+    ActorSockets client: talks to the server that the same config describes (service, transport, address, port).
+    At a terminal it asks for two numbers and prints their sum; with input from a pipe or file, each line is one request.
+    Exit codes: 0 ok, 2 bad usage, 3 bad config, 4 cannot connect, 5 server busy, 6 idle timeout, 7 no reply, 8 server closed the session.
+    """);
+common.AddTo(root);
+root.Options.Add(wait);
+root.Options.Add(tries);
+root.SetAction(async (parsed, cancel) =>
+{
+    try
+    {
+        var settings = ConfigLoader.Load(common.Read(parsed)).Settings;
+        var waitText = parsed.GetValue(wait);
+        var perTry = waitText is null ? (settings.Transport == Transport.Udp ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10))
+            : Durations.TryParse(waitText, out var w) ? w
+            : throw new ClientFailure(ExitCodes.BadUsage, $"usage error: --wait \"{waitText}\" is not a duration such as 1s or 500ms");
+        var tryCount = parsed.GetValue(tries);
+        if (tryCount < 1)
+            throw new ClientFailure(ExitCodes.BadUsage, "usage error: --tries takes a whole number, at least 1");
+        if (settings.Port == 0)
+            throw new ClientFailure(ExitCodes.BadConfig, "config error: actor-sockets.port = 0 means any port to a server; the client needs the server's port");
+
+        await using ServerLink link = settings.Transport == Transport.Tcp
+            ? await TcpLink.ConnectAsync(settings.EndPoint, perTry, cancel)
+            : new UdpLink(settings.EndPoint, perTry, tryCount);
+        var conversation = new Conversation(link, Console.In, Console.Out);
+        return Console.IsInputRedirected
+            ? await conversation.RunScriptAsync(cancel)
+            : await conversation.RunInteractiveAsync(cancel);
+    }
+    catch (SettingsException e)
+    {
+        await Console.Error.WriteLineAsync(e.Message);
+        return ExitCodes.BadConfig;
+    }
+    catch (ClientFailure e)
+    {
+        await Console.Error.WriteLineAsync(e.Message);
+        return e.ExitCode;
+    }
+});
+
+var result = root.Parse(args);
+if (result.Errors.Count > 0)
+{
+    foreach (var error in result.Errors)
+        Console.Error.WriteLine($"usage error: {error.Message}");
+    Console.Error.WriteLine("try --help");
+    return ExitCodes.BadUsage;
+}
+return await result.InvokeAsync();

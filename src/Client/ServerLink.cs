@@ -1,0 +1,37 @@
+using System.Threading.Channels;
+using ActorSockets.Protocol;
+
+namespace ActorSockets.Client;
+
+/// <summary>
+/// A conversation with the server over one transport. Lines the server sends arrive on a channel
+/// filled by a background receive loop, so the client notices a line it did not ask for (the idle
+/// timeout's BYE, ERR busy) even while a person is still typing.
+/// </summary>
+internal abstract class ServerLink : IAsyncDisposable
+{
+    /// <summary>Reply lines as they arrive, tags still on; completed when the server closes.</summary>
+    protected Channel<string> Incoming { get; } = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+
+    public abstract string Description { get; }
+
+    /// <summary>Sends one request and returns its reply lines, tags removed. Throws <see cref="ClientFailure"/>.</summary>
+    public abstract Task<IReadOnlyList<string>> RequestAsync(string request, CancellationToken cancel);
+
+    /// <summary>Says goodbye without waiting for an answer, so the server frees the place at once.</summary>
+    public abstract Task LeaveAsync();
+
+    /// <summary>Completes when the server has sent something unasked, or closed.</summary>
+    public Task WhenServerSpeaks(CancellationToken cancel) => Incoming.Reader.WaitToReadAsync(cancel).AsTask();
+
+    /// <summary>What an unasked line (or the close) means: always the end of the session.</summary>
+    public ClientFailure ReadUnsolicited()
+    {
+        if (!Incoming.Reader.TryRead(out var line))
+            return ClientFailure.Closed();
+        var (_, text) = ReplyCollector.SplitTag(line);
+        return ClientFailure.From(text) ?? new ClientFailure(ExitCodes.ServerClosed, $"unexpected line from the server: {text}");
+    }
+
+    public abstract ValueTask DisposeAsync();
+}

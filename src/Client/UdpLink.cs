@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ActorSockets.Protocol;
+
+namespace ActorSockets.Client;
+
+/// <summary>
+/// The client's UDP conversation. Each request carries a fresh tag (<c>@c1</c>, <c>@c2</c>, …); the
+/// client waits for a reply with that tag, sends the same request again when none comes in time,
+/// and gives up after the last try. Replies to earlier tries are recognised by their tag and dropped.
+/// </summary>
+internal sealed class UdpLink : ServerLink
+{
+    private readonly Socket _socket;
+    private readonly TimeSpan _wait;
+    private readonly int _tries;
+    private readonly Task _receiving;
+    private readonly CancellationTokenSource _stop = new();
+    private int _nextTag = 1;
+    private SocketException? _receiveError;
+
+    public UdpLink(IPEndPoint server, TimeSpan wait, int tries)
+    {
+        _socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        // Connected, so only the server's datagrams arrive and a closed port reports "refused".
+        _socket.Connect(server);
+        _wait = wait;
+        _tries = tries;
+        Description = $"udp at {server}";
+        _receiving = Task.Run(ReceiveLoop);
+    }
+
+    public override string Description { get; }
+
+    public override async Task<IReadOnlyList<string>> RequestAsync(string request, CancellationToken cancel)
+    {
+        var tag = $"c{_nextTag++}";
+        var datagram = Encoding.UTF8.GetBytes($"@{tag} {request}");
+        for (var attempt = 1; attempt <= _tries; attempt++)
+        {
+            await SendAsync(datagram, cancel);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            timeout.CancelAfter(_wait);
+            try
+            {
+                return await ReadReplyAsync(request, tag, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+            {
+                // No reply to this try: send again.
+            }
+        }
+        throw new ClientFailure(ExitCodes.NoReply,
+            $"no reply from {Description} after {_tries} tries of {_wait.TotalSeconds:0.#}s each");
+    }
+
+    private async Task<IReadOnlyList<string>> ReadReplyAsync(string request, string tag, CancellationToken cancel)
+    {
+        var reply = new ReplyCollector(request);
+        while (true)
+        {
+            if (!await Incoming.Reader.WaitToReadAsync(cancel) || !Incoming.Reader.TryRead(out var raw))
+                throw _receiveError is { } e
+                    ? new ClientFailure(ExitCodes.CannotConnect, $"cannot reach {Description}: {TcpLink.Describe(e)}")
+                    : ClientFailure.Closed();
+            var (lineTag, line) = ReplyCollector.SplitTag(raw);
+            if (lineTag.Length == 0 && ClientFailure.From(line) is { } failure)
+                throw failure;
+            // ERR too-long and ERR utf8 cannot carry the tag of a request the server could not read;
+            // with one request in flight, an untagged ERR is its answer.
+            var untaggedError = lineTag.Length == 0 && line.StartsWith("ERR ", StringComparison.Ordinal);
+            if (lineTag != tag && !untaggedError)
+                continue;
+            if (ClientFailure.From(line) is { } tagged)
+                throw tagged;
+            if (reply.Add(line))
+                return reply.Lines;
+        }
+    }
+
+    public override async Task LeaveAsync() => await SendAsync(Encoding.UTF8.GetBytes("QUIT"), CancellationToken.None);
+
+    private async Task SendAsync(byte[] datagram, CancellationToken cancel)
+    {
+        try
+        {
+            await _socket.SendAsync(datagram, SocketFlags.None, cancel);
+        }
+        catch (SocketException e)
+        {
+            throw new ClientFailure(ExitCodes.CannotConnect, $"cannot reach {Description}: {TcpLink.Describe(e)}");
+        }
+    }
+
+    private async Task ReceiveLoop()
+    {
+        var buffer = new byte[65536];
+        try
+        {
+            while (true)
+            {
+                var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                var text = Encoding.UTF8.GetString(buffer, 0, n);
+                foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                    Incoming.Writer.TryWrite(line);
+            }
+        }
+        catch (SocketException e)
+        {
+            _receiveError = e;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // Disposed: the conversation is over.
+        }
+        Incoming.Writer.TryComplete();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _socket.Dispose();
+        await _receiving;
+        _stop.Dispose();
+    }
+}
