@@ -58,15 +58,26 @@ public static partial class ConfigLoader
             return Config.Empty;
         if (!File.Exists(path))
             throw new SettingsException($"config error: config file '{path}' not found");
+        Config config;
+        string text;
         try
         {
-            return ConfigurationFactory.ParseString(File.ReadAllText(path));
+            text = File.ReadAllText(path);
+            config = ConfigurationFactory.ParseString(text);
         }
         catch (Exception e) when (e is ConfigurationException or FormatException or IOException or UnauthorizedAccessException)
         {
             throw new SettingsException($"config error: cannot read '{path}': {e.Message}");
         }
+        // Akka's parser is lenient: a mangled file can parse to nothing and the defaults would serve unnoticed.
+        if (config.Root.GetObject().Items.Count == 0 && HasContent(text))
+            throw new SettingsException($"config error: '{path}' holds no settings; is it HOCON, e.g. actor-sockets {{ port = 5050 }}?");
+        return config;
     }
+
+    private static bool HasContent(string hocon) =>
+        hocon.Split('\n').Select(line => line.Trim())
+            .Any(line => line.Length > 0 && !line.StartsWith('#') && !line.StartsWith("//", StringComparison.Ordinal));
 
     private static (string Key, string Value) SplitSet(string set)
     {

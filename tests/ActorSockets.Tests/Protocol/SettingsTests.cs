@@ -1,0 +1,113 @@
+using System.Net;
+using ActorSockets.Configuration;
+using ActorSockets.Protocol.Settings;
+
+namespace ActorSockets.Tests.Protocol;
+
+public class SettingsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("actor-sockets-settings-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string File(string hocon)
+    {
+        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.conf");
+        System.IO.File.WriteAllText(path, hocon);
+        return path;
+    }
+
+    private static ActorSocketsSettings Load(string? file = null, string? address = null, int? port = null, params string[] sets) =>
+        ConfigLoader.Load(new ConfigSources(file, address, port, sets)).Settings;
+
+    private static string Error(Action load) => Assert.Throws<SettingsException>(load).Message;
+
+    [Fact]
+    public void With_nothing_given_the_defaults_are_sum_over_tcp_on_loopback_5050()
+    {
+        var s = Load();
+        Assert.Equal((ServiceKind.Sum, Transport.Tcp, 4), (s.Service, s.Transport, s.IpVersion));
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5050), s.EndPoint);
+        Assert.Equal((5, 8192, 1232), (s.ClientsLimit, s.MaxLineBytes, s.UdpMaxDatagramBytes));
+        Assert.Equal((TimeSpan.FromSeconds(60), "60s"), (s.Timeout.Duration!.Value, s.Timeout.Text));
+        Assert.Equal((NotesStoreKind.Sqlite, "data/notes.db", 1024), (s.NotesStore, s.NotesSqlitePath, s.NotesMaxNoteBytes));
+        Assert.Equal(("keys/server.pem", 2048, 4096, ChatResponderKind.Console),
+            (s.ChatServerKey, s.ChatKeyBits, s.ChatMaxMessageBytes, s.ChatResponder));
+        Assert.False(s.DebugCrashCommand);
+    }
+
+    [Fact]
+    public void A_file_names_only_what_differs_and_nested_keys_are_read()
+    {
+        var s = Load(File("""
+            actor-sockets {
+              transport = udp
+              ip-version = 6
+              clients-limit = 3
+              timeout = 1500ms
+              udp.max-datagram-bytes = 512
+              debug { crash-command = on }
+            }
+            """));
+        Assert.Equal((Transport.Udp, 6, IPAddress.IPv6Loopback), (s.Transport, s.IpVersion, s.Address));
+        Assert.Equal((3, 512, true), (s.ClientsLimit, s.UdpMaxDatagramBytes, s.DebugCrashCommand));
+        Assert.Equal((TimeSpan.FromMilliseconds(1500), "1500ms"), (s.Timeout.Duration!.Value, s.Timeout.Text));
+    }
+
+    [Fact]
+    public void Overrides_apply_file_then_address_then_port_then_set()
+    {
+        var file = File("actor-sockets { address = \"127.0.0.1\", port = 6000, clients-limit = 9 }");
+        var s = Load(file, "::1", 7000, "port=8000", "clients-limit=2");
+        Assert.Equal((IPAddress.IPv6Loopback, 6, 8000, 2), (s.Address, s.IpVersion, s.Port, s.ClientsLimit));
+        Assert.Equal(7000, Load(file, null, 7000).Port);
+    }
+
+    [Fact]
+    public void Timeout_off_disables_it() => Assert.True(Load(sets: "timeout=off").Timeout.IsOff);
+
+    [Theory]
+    [InlineData("port=80", "actor-sockets.port = \"80\"")]
+    [InlineData("port=70000", "actor-sockets.port")]
+    [InlineData("clients-limit=0", "actor-sockets.clients-limit = \"0\"")]
+    [InlineData("timeout=30", "actor-sockets.timeout = \"30\"")]
+    [InlineData("timeout=-1s", "actor-sockets.timeout")]
+    [InlineData("transport=sctp", "tcp or udp")]
+    [InlineData("service=echo", "sum, notes or chat")]
+    [InlineData("address=localhost", "actor-sockets.address = \"localhost\"")]
+    [InlineData("debug.crash-command=maybe", "on or off")]
+    [InlineData("chat.key-bits=1024", "actor-sockets.chat.key-bits")]
+    [InlineData("clients-limt=3", "actor-sockets.clients-limt is not a known key")]
+    public void A_bad_value_or_unknown_key_names_the_key_the_value_and_what_is_allowed(string set, string expected) =>
+        Assert.Contains(expected, Error(() => Load(sets: set)));
+
+    [Fact]
+    public void The_ip_version_must_match_the_address() =>
+        Assert.Contains("ip-version must be 4", Error(() => Load(sets: ["address=127.0.0.1", "ip-version=6"])));
+
+    [Fact]
+    public void Chat_needs_tcp() =>
+        Assert.Contains("the chat service needs tcp", Error(() => Load(sets: ["service=chat", "transport=udp"])));
+
+    [Fact]
+    public void A_missing_file_and_a_file_without_settings_are_config_errors()
+    {
+        Assert.Contains("not found", Error(() => Load(Path.Combine(_dir, "nope.conf"))));
+        Assert.Contains("holds no settings", Error(() => Load(File("]]]"))));
+        Assert.Contains("actor-sockets must be an object", Error(() => Load(File("actor-sockets ]"))));
+        Assert.Contains("actor-sockets.port = \"\"", Error(() => Load(File("actor-sockets { port = "))));
+        Assert.Equal(5050, Load(File("# only a comment\n\n")).Port);
+    }
+
+    [Fact]
+    public void A_set_without_equals_or_with_a_strange_key_is_refused() =>
+        Assert.Contains("use --set key=value", Error(() => Load(sets: "clients-limit")));
+
+    [Fact]
+    public void Akka_sections_of_a_file_reach_the_actor_system_config()
+    {
+        var loaded = ConfigLoader.Load(new ConfigSources(File("akka.loglevel = DEBUG\nactor-sockets.port = 6001"), null, null, []));
+        Assert.Equal("DEBUG", loaded.Hocon.GetString("akka.loglevel"));
+        Assert.Equal(6001, loaded.Settings.Port);
+    }
+}

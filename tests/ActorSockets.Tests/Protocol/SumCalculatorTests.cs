@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Numerics;
+using ActorSockets.Protocol.Sum;
+using CsCheck;
+
+namespace ActorSockets.Tests.Protocol;
+
+public class SumCalculatorTests
+{
+    [Theory]
+    [InlineData("3 4", "7")]
+    [InlineData("1.5 2.25", "3.75")]
+    [InlineData("1.5 2.5", "4")]
+    [InlineData("-0.5 0.5", "0")]
+    [InlineData("99999999999999999999 1", "100000000000000000000")]
+    [InlineData("+4.50 0", "4.5")]
+    [InlineData("0.125 -0.125", "0")]
+    [InlineData("-3 1", "-2")]
+    [InlineData("007 0.10", "7.1")]
+    [InlineData("  \t12\t -3  ", "9")]
+    [InlineData("-0 -0", "0")]
+    [InlineData("-0.001 0", "-0.001")]
+    [InlineData("999999999999999999 999999999999999999", "1999999999999999998")]
+    [InlineData("-999999999999999999 -1", "-1000000000000000000")]
+    public void Examples_from_the_protocol_and_its_edges(string request, string sum) =>
+        Assert.Equal(sum, SumCalculator.Compute(request));
+
+    [Theory]
+    [InlineData("3")]
+    [InlineData("1 2 3")]
+    [InlineData("1e3 1")]
+    [InlineData("abc 1")]
+    [InlineData("0x10 1")]
+    [InlineData("1. 2")]
+    [InlineData(".5 2")]
+    [InlineData("- 2")]
+    [InlineData("1,5 2")]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("１ 2")]
+    public void Anything_but_two_numbers_is_a_syntax_error(string request) =>
+        Assert.Null(SumCalculator.Compute(request));
+
+    /// <summary>Decimals within System.Decimal's exact range, against decimal arithmetic as the reference.</summary>
+    [Fact]
+    public void Decimal_sums_match_decimal_arithmetic()
+    {
+        var number = Gen.Select(Gen.Bool, Gen.Char["0123456789"].Array[1, 14], Gen.Char["0123456789"].Array[0, 8],
+            (negative, integer, fraction) =>
+                (negative ? "-" : "") + new string(integer) + (fraction.Length > 0 ? "." + new string(fraction) : ""));
+        Gen.Select(number, number).Sample((a, b) =>
+        {
+            var reference = decimal.Parse(a, CultureInfo.InvariantCulture) + decimal.Parse(b, CultureInfo.InvariantCulture);
+            Assert.Equal(Normalize(reference), SumCalculator.Compute($"{a} {b}"));
+        }, iter: 5000);
+    }
+
+    /// <summary>Integers far beyond 64 bits, against BigInteger as the reference.</summary>
+    [Fact]
+    public void Big_integer_sums_match_BigInteger()
+    {
+        var integer = Gen.Select(Gen.Bool, Gen.Char["0123456789"].Array[1, 80],
+            (negative, digits) => (negative ? "-" : "") + new string(digits));
+        Gen.Select(integer, integer).Sample((a, b) =>
+        {
+            var reference = BigInteger.Parse(a, CultureInfo.InvariantCulture) + BigInteger.Parse(b, CultureInfo.InvariantCulture);
+            Assert.Equal(reference.ToString(CultureInfo.InvariantCulture), SumCalculator.Compute($"{a} {b}"));
+        }, iter: 5000);
+    }
+
+    [Fact]
+    public void Numbers_thousands_of_digits_long_add_exactly()
+    {
+        var a = new string('9', 4000) + "." + new string('9', 4000);
+        var expected = "1" + new string('9', 3999) + "9." + new string('9', 3999) + "8";
+        Assert.Equal(expected, SumCalculator.Compute($"{a} {a}"));
+    }
+
+    private static string Normalize(decimal value)
+    {
+        var text = value.ToString(CultureInfo.InvariantCulture);
+        if (text.Contains('.'))
+            text = text.TrimEnd('0').TrimEnd('.');
+        return text == "-0" ? "0" : text;
+    }
+}
