@@ -1,0 +1,155 @@
+using System.Net;
+using System.Text;
+using ActorSockets.Server.Limiting;
+using ActorSockets.Server.Services;
+using ActorSockets.Tests.Support;
+using Akka;
+using Akka.Actor;
+using Akka.IO;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Xunit.Abstractions;
+using static ActorSockets.Server.Limiting.LimiterProtocol;
+
+namespace ActorSockets.Tests.Actors;
+
+/// <summary>The limiter with real sessions as children and <see cref="TestProbe"/>s as their connections.</summary>
+public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = INFO", output)
+{
+    private IActorRef StartLimiter(params string[] sets) =>
+        Sys.ActorOf(LimiterActor.Props(TestSettings.Create(["timeout=off", .. sets]), SumService.Instance));
+
+    private static EndPoint Remote(int port) => new IPEndPoint(IPAddress.Loopback, port);
+
+    /// <summary>Offers a connection; returns the handler it was registered with.</summary>
+    private static IActorRef Offer(IActorRef limiter, TestProbe connection, int port)
+    {
+        limiter.Tell(new AdmitTcpClient(connection.Ref, Remote(port)));
+        return connection.ExpectMsg<Tcp.Register>().Handler;
+    }
+
+    private static string ExpectWriteAndAck(TestProbe connection, IActorRef session)
+    {
+        var write = connection.ExpectMsg<Tcp.Write>();
+        session.Tell(write.Ack, connection.Ref);
+        return write.Data.ToString(Encoding.UTF8);
+    }
+
+    private StatsSnapshot Stats(IActorRef limiter)
+    {
+        limiter.Tell(new GetStats(0));
+        return ExpectMsg<StatsSnapshot>();
+    }
+
+    private void AwaitClients(IActorRef limiter, int clients) =>
+        AwaitAssert(() => Assert.Equal(clients, Stats(limiter).Clients), TimeSpan.FromSeconds(3));
+
+    [Fact]
+    public void Limiter_should_admit_up_to_the_cap_and_refuse_over_it_with_one_line()
+    {
+        var limiter = StartLimiter("clients-limit=2");
+        var (c1, c2, c3) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
+        Assert.NotEqual(limiter, Offer(limiter, c1, 1001));
+        Assert.NotEqual(limiter, Offer(limiter, c2, 1002));
+
+        Assert.Equal(limiter, Offer(limiter, c3, 1003));
+        Assert.Equal("ERR busy: clients limit 2 reached\n", c3.ExpectMsg<Tcp.Write>().Data.ToString(Encoding.UTF8));
+        c3.ExpectMsg<Tcp.Close>();
+        Assert.Equal(new StatsSnapshot(2, 2, 2, 1, 0, 0, 0), Stats(limiter));
+    }
+
+    [Fact]
+    public void Limiter_should_free_the_place_of_a_session_that_stopped()
+    {
+        var limiter = StartLimiter("clients-limit=1");
+        var c1 = CreateTestProbe();
+        var session = Offer(limiter, c1, 1001);
+        session.Tell(new Tcp.Received(ByteString.FromString("QUIT\n")), c1.Ref);
+        Assert.Equal("BYE quit\n", ExpectWriteAndAck(c1, session));
+        c1.ExpectMsg<Tcp.Close>();
+        session.Tell(Tcp.Closed.Instance, c1.Ref);
+        AwaitClients(limiter, 0);
+
+        var c2 = CreateTestProbe();
+        Assert.NotEqual(limiter, Offer(limiter, c2, 1002));
+        Assert.Equal(new StatsSnapshot(1, 1, 2, 0, 0, 0, 1), Stats(limiter));
+    }
+
+    [Fact]
+    public void Limiter_should_stop_a_crashing_session_while_its_siblings_go_on()
+    {
+        var limiter = StartLimiter("clients-limit=3", "debug.crash-command=on");
+        var (c1, c2) = (CreateTestProbe(), CreateTestProbe());
+        var crashing = Offer(limiter, c1, 1001);
+        var sibling = Offer(limiter, c2, 1002);
+        Watch(crashing);
+
+        crashing.Tell(new Tcp.Received(ByteString.FromString("CRASH\n")), c1.Ref);
+        Assert.Equal("BYE crashed: internal error\n", c1.ExpectMsg<Tcp.Write>().Data.ToString(Encoding.UTF8));
+        ExpectTerminated(crashing);
+
+        sibling.Tell(new Tcp.Received(ByteString.FromString("20 22\n")), c2.Ref);
+        Assert.Equal("42\n", ExpectWriteAndAck(c2, sibling));
+        AwaitClients(limiter, 1);
+        Assert.Equal(1, Stats(limiter).Crashes);
+    }
+
+    [Fact]
+    public void Limiter_should_count_a_timed_out_session_and_free_its_place()
+    {
+        var limiter = StartLimiter("clients-limit=1", "timeout=200ms");
+        var c1 = CreateTestProbe();
+        var session = Offer(limiter, c1, 1001);
+        var bye = c1.ExpectMsg<Tcp.Write>(TimeSpan.FromSeconds(3));
+        Assert.Equal("BYE timeout: idle for 200ms\n", bye.Data.ToString(Encoding.UTF8));
+        session.Tell(bye.Ack, c1.Ref);
+        c1.ExpectMsg<Tcp.Close>();
+        session.Tell(Tcp.Closed.Instance, c1.Ref);
+        AwaitClients(limiter, 0);
+        Assert.Equal(1, Stats(limiter).Timeouts);
+    }
+
+    [Fact]
+    public void Limiter_should_admit_and_refuse_udp_endpoints()
+    {
+        var limiter = StartLimiter("clients-limit=1", "transport=udp");
+        var socket = CreateTestProbe();
+        limiter.Tell(new AdmitUdpClient(Remote(1001), socket.Ref));
+        Assert.Equal(Remote(1001), ExpectMsg<UdpClientAdmitted>().Remote);
+        limiter.Tell(new AdmitUdpClient(Remote(1002), socket.Ref));
+        Assert.Equal(new UdpClientRefused(Remote(1002), 1), ExpectMsg<UdpClientRefused>());
+    }
+
+    [Fact]
+    public void Limiter_should_say_bye_to_every_session_on_shutdown_then_report_done_and_refuse_newcomers()
+    {
+        var limiter = StartLimiter("clients-limit=5");
+        var probes = new[] { CreateTestProbe(), CreateTestProbe() };
+        var sessions = probes.Select((p, i) => Offer(limiter, p, 1001 + i)).ToArray();
+
+        limiter.Tell(StopAllSessions.Instance);
+        for (var i = 0; i < probes.Length; i++)
+        {
+            Assert.Equal("BYE shutdown: server stopping\n", ExpectWriteAndAck(probes[i], sessions[i]));
+            probes[i].ExpectMsg<Tcp.Close>();
+            sessions[i].Tell(Tcp.Closed.Instance, probes[i].Ref);
+        }
+        ExpectMsg<Done>();
+
+        var late = CreateTestProbe();
+        Assert.Equal(limiter, Offer(limiter, late, 1009));
+        Assert.Equal("BYE shutdown: server stopping\n", late.ExpectMsg<Tcp.Write>().Data.ToString(Encoding.UTF8));
+    }
+
+    [Fact]
+    public void Limiter_should_add_up_requests_reported_by_sessions()
+    {
+        var limiter = StartLimiter();
+        var c1 = CreateTestProbe();
+        var session = Offer(limiter, c1, 1001);
+        session.Tell(new Tcp.Received(ByteString.FromString("1 1\n2 2\n")), c1.Ref);
+        ExpectWriteAndAck(c1, session);
+        // Sessions report in batches, at most a second late.
+        AwaitAssert(() => Assert.Equal(2, Stats(limiter).Requests), TimeSpan.FromSeconds(3));
+    }
+}

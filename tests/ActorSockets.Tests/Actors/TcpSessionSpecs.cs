@@ -1,0 +1,196 @@
+using System.Net;
+using System.Text;
+using ActorSockets.Server.Limiting;
+using ActorSockets.Server.Services;
+using ActorSockets.Server.Sessions;
+using ActorSockets.Tests.Support;
+using Akka.Actor;
+using Akka.IO;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Xunit.Abstractions;
+
+namespace ActorSockets.Tests.Actors;
+
+/// <summary>The TCP session, with a <see cref="TestProbe"/> standing in for its Akka.IO connection.</summary>
+public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = INFO", output)
+{
+    private sealed record Started(TestProbe Connection, TestProbe Parent, IActorRef Session);
+
+    private Started Start(params string[] sets)
+    {
+        var settings = TestSettings.Create(["timeout=off", .. sets]);
+        var connection = CreateTestProbe();
+        var parent = CreateTestProbe();
+        var info = new SessionInfo(1, new IPEndPoint(IPAddress.Loopback, 40000), settings, SumService.Instance);
+        var session = parent.ChildActorOf(TcpSessionActor.Props(info, connection.Ref), "session-1",
+            new OneForOneStrategy(_ => Directive.Stop));
+        connection.ExpectMsg<Tcp.Register>(r => Assert.Equal(session, r.Handler));
+        return new Started(connection, parent, session);
+    }
+
+    private static void Send(Started s, string data) =>
+        s.Session.Tell(new Tcp.Received(ByteString.FromString(data)), s.Connection.Ref);
+
+    /// <summary>Expects one write, returns its text and acknowledges it as the connection would.</summary>
+    private static string ExpectWriteAndAck(Started s, TimeSpan? within = null)
+    {
+        var write = s.Connection.ExpectMsg<Tcp.Write>(within);
+        s.Session.Tell(write.Ack, s.Connection.Ref);
+        return write.Data.ToString(Encoding.UTF8);
+    }
+
+    private void ExpectClosedAndStop(Started s)
+    {
+        s.Connection.ExpectMsg<Tcp.Close>();
+        Watch(s.Session);
+        s.Session.Tell(Tcp.Closed.Instance, s.Connection.Ref);
+        ExpectTerminated(s.Session);
+    }
+
+    [Fact]
+    public void Session_should_answer_a_line_split_over_reads_and_lines_pipelined_in_one_read()
+    {
+        var s = Start();
+        Send(s, "3 ");
+        s.Connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Send(s, "4\r\n1.5 2.25\n@t -1 1\nPING\n");
+        Assert.Equal("7\n3.75\n@t 0\nPONG\n", ExpectWriteAndAck(s));
+    }
+
+    [Fact]
+    public void Session_should_keep_one_write_in_flight_and_send_what_gathered_meanwhile_in_one_write()
+    {
+        var s = Start();
+        Send(s, "1 1\n");
+        var first = s.Connection.ExpectMsg<Tcp.Write>();
+        Send(s, "2 2\n");
+        Send(s, "3 3\n");
+        s.Connection.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        s.Session.Tell(first.Ack, s.Connection.Ref);
+        Assert.Equal("4\n6\n", ExpectWriteAndAck(s));
+    }
+
+    [Fact]
+    public void Session_should_suspend_reading_while_replies_pile_up_and_resume_when_acknowledged()
+    {
+        var s = Start();
+        Send(s, string.Concat(Enumerable.Repeat("HELP\n", 200)));
+        var write = s.Connection.ExpectMsg<Tcp.Write>();
+        Assert.True(write.Data.Count > TcpSessionActor.HighWaterBytes);
+        s.Connection.ExpectMsg<Tcp.SuspendReading>();
+        s.Session.Tell(write.Ack, s.Connection.Ref);
+        s.Connection.ExpectMsg<Tcp.ResumeReading>();
+    }
+
+    [Fact]
+    public void Session_should_refuse_a_line_over_the_limit_after_answering_the_lines_before_it_and_close()
+    {
+        var s = Start("max-line-bytes=16");
+        Send(s, "1 1\n" + new string('9', 17));
+        Assert.Equal("2\nERR too-long: line exceeds 16 bytes\n", ExpectWriteAndAck(s));
+        ExpectClosedAndStop(s);
+    }
+
+    [Fact]
+    public void Session_should_accept_a_line_of_exactly_the_limit()
+    {
+        var s = Start("max-line-bytes=16");
+        Send(s, "1111111 22222222\r\n");
+        Assert.Equal("23333333\n", ExpectWriteAndAck(s));
+    }
+
+    [Fact]
+    public void Session_should_answer_invalid_utf8_and_stay_open()
+    {
+        var s = Start();
+        s.Session.Tell(new Tcp.Received(ByteString.FromBytes([0xff, 0xfe, (byte)'\n', (byte)'1', (byte)' ', (byte)'2', (byte)'\n'])), s.Connection.Ref);
+        Assert.Equal("ERR utf8: request is not valid UTF-8\n3\n", ExpectWriteAndAck(s));
+    }
+
+    [Fact]
+    public void Session_should_ignore_empty_lines()
+    {
+        var s = Start();
+        Send(s, "\n\r\n\n1 2\n");
+        Assert.Equal("3\n", ExpectWriteAndAck(s));
+    }
+
+    [Fact]
+    public void Session_should_say_bye_after_the_idle_timeout_and_close()
+    {
+        var s = Start("timeout=300ms");
+        Assert.Equal("BYE timeout: idle for 300ms\n", ExpectWriteAndAck(s, TimeSpan.FromSeconds(3)));
+        ExpectClosedAndStop(s);
+    }
+
+    [Fact]
+    public void Session_should_not_count_its_own_write_acks_as_activity()
+    {
+        var s = Start("timeout=1s");
+        Send(s, "1 1\n");
+        var write = s.Connection.ExpectMsg<Tcp.Write>();
+        // Acknowledged late: were acks activity, the timeout would fire 1 s after this ack, not after the request.
+        Thread.Sleep(700);
+        s.Session.Tell(write.Ack, s.Connection.Ref);
+        var bye = s.Connection.ExpectMsg<Tcp.Write>(TimeSpan.FromMilliseconds(900));
+        Assert.Equal("BYE timeout: idle for 1s\n", bye.Data.ToString(Encoding.UTF8));
+    }
+
+    [Fact]
+    public void Session_should_answer_quit_with_bye_and_close()
+    {
+        var s = Start();
+        Send(s, "quit\n1 1\n");
+        Assert.Equal("BYE quit\n", ExpectWriteAndAck(s));
+        ExpectClosedAndStop(s);
+    }
+
+    [Fact]
+    public void Session_should_answer_every_request_of_a_client_that_half_closed_including_an_unterminated_last_line()
+    {
+        var s = Start();
+        Send(s, "1 1\n2 2");
+        s.Session.Tell(Tcp.PeerClosed.Instance, s.Connection.Ref);
+        var replies = ExpectWriteAndAck(s);
+        if (replies == "2\n")
+            replies += ExpectWriteAndAck(s);
+        Assert.Equal("2\n4\n", replies);
+        ExpectClosedAndStop(s);
+    }
+
+    [Fact]
+    public void Session_should_answer_stats_from_the_limiter_in_order_with_later_requests()
+    {
+        var s = Start();
+        Send(s, "1 1\n@s STATS\n2 2\n");
+        var get = s.Parent.ExpectMsg<LimiterProtocol.GetStats>();
+        Assert.Equal(2, get.UnreportedRequests);
+        Assert.Equal("2\n", ExpectWriteAndAck(s));
+        s.Connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        s.Session.Tell(new LimiterProtocol.StatsSnapshot(1, 5, 1, 0, 0, 0, 2), s.Parent.Ref);
+        Assert.Equal("@s STATS clients=1/5 admitted=1 refused=0 timeouts=0 crashes=0 requests=2\n4\n", ExpectWriteAndAck(s));
+    }
+
+    [Fact]
+    public void Session_should_say_bye_shutdown_when_the_server_stops()
+    {
+        var s = Start();
+        s.Session.Tell(SessionProtocol.ServerStopping.Instance);
+        Assert.Equal("BYE shutdown: server stopping\n", ExpectWriteAndAck(s));
+        ExpectClosedAndStop(s);
+        s.Parent.FishForMessage(m => m is LimiterProtocol.SessionEnded { Reason: SessionEndReason.Shutdown });
+    }
+
+    [Fact]
+    public void Session_should_say_bye_crashed_when_it_crashes_and_report_the_crash()
+    {
+        var s = Start("debug.crash-command=on");
+        Watch(s.Session);
+        Send(s, "CRASH\n");
+        Assert.Equal("BYE crashed: internal error\n", s.Connection.ExpectMsg<Tcp.Write>().Data.ToString(Encoding.UTF8));
+        s.Connection.ExpectMsg<Tcp.Close>();
+        ExpectTerminated(s.Session);
+        s.Parent.FishForMessage(m => m is LimiterProtocol.SessionEnded { Reason: SessionEndReason.Crashed });
+    }
+}
