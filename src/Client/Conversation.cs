@@ -15,7 +15,7 @@ internal sealed class Conversation(ServerLink link, TextReader input, TextWriter
 
     public async Task<int> RunScriptAsync(CancellationToken cancel)
     {
-        while (await input.ReadLineAsync(cancel) is { } line)
+        while (await ReadInputAsync(prompt: null, cancel) is { } line)
         {
             if (line.Length == 0)
                 continue; // the server answers nothing to an empty line; waiting for it would hang
@@ -34,7 +34,7 @@ internal sealed class Conversation(ServerLink link, TextReader input, TextWriter
         await output.WriteLineAsync("Type a number and Enter, then the second; or both at once (3 4); HELP, STATS, PING; quit or Ctrl+D to leave.");
         while (true)
         {
-            var first = await PromptAsync("first number: ", cancel);
+            var first = await ReadInputAsync("first number: ", cancel);
             if (first is null || IsQuit(first))
                 return await LeaveAsync(first is not null, cancel);
             if (first.Trim().Length == 0)
@@ -43,7 +43,7 @@ internal sealed class Conversation(ServerLink link, TextReader input, TextWriter
             var request = first;
             if (!IsCommand(first) && !HasTwoWords(first))
             {
-                var second = await PromptAsync("second number: ", cancel);
+                var second = await ReadInputAsync("second number: ", cancel);
                 if (second is null || IsQuit(second))
                     return await LeaveAsync(second is not null, cancel);
                 request = $"{first.Trim()} {second.Trim()}";
@@ -52,19 +52,28 @@ internal sealed class Conversation(ServerLink link, TextReader input, TextWriter
         }
     }
 
-    /// <summary>Reads a line from the person, unless the server speaks first (its BYE on the idle timeout, say).</summary>
-    private async Task<string?> PromptAsync(string prompt, CancellationToken cancel)
+    /// <summary>
+    /// Reads the next input line, unless the server speaks first (its BYE on the idle timeout, say),
+    /// which ends the conversation with the matching exit code. Null at the end of input.
+    /// </summary>
+    private async Task<string?> ReadInputAsync(string? prompt, CancellationToken cancel)
     {
-        await output.WriteAsync(prompt);
-        await output.FlushAsync(cancel);
+        if (prompt is not null)
+        {
+            await output.WriteAsync(prompt);
+            await output.FlushAsync(cancel);
+        }
         // The console's ReadLine blocks its thread, so it runs on its own beside the server watch.
         var typed = Task.Run(input.ReadLine, cancel);
         using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var spoke = link.WhenServerSpeaks(watch.Token);
-        if (await Task.WhenAny(typed, spoke) == spoke)
+        while (await Task.WhenAny(typed, link.WhenServerSpeaks(watch.Token)) != typed)
         {
-            await output.WriteLineAsync();
-            throw link.ReadUnsolicited();
+            if (link.ReadUnsolicited() is { } failure)
+            {
+                if (prompt is not null)
+                    await output.WriteLineAsync();
+                throw failure;
+            }
         }
         await watch.CancelAsync();
         return await typed;

@@ -24,13 +24,19 @@ internal abstract class ServerLink : IAsyncDisposable
     /// <summary>Completes when the server has sent something unasked, or closed.</summary>
     public Task WhenServerSpeaks(CancellationToken cancel) => Incoming.Reader.WaitToReadAsync(cancel).AsTask();
 
-    /// <summary>What an unasked line (or the close) means: always the end of the session.</summary>
-    public ClientFailure ReadUnsolicited()
+    /// <summary>
+    /// What the lines the server sent unasked mean: the end of the session (busy, idle timeout,
+    /// shutdown, closed), or null when they were only late replies to an earlier UDP try.
+    /// </summary>
+    public ClientFailure? ReadUnsolicited()
     {
-        if (!Incoming.Reader.TryRead(out var line))
-            return ClientFailure.Closed();
-        var (_, text) = ReplyCollector.SplitTag(line);
-        return ClientFailure.From(text) ?? new ClientFailure(ExitCodes.ServerClosed, $"unexpected line from the server: {text}");
+        while (Incoming.Reader.TryRead(out var line))
+        {
+            var (tag, text) = ReplyCollector.SplitTag(line);
+            if (tag.Length == 0 && ClientFailure.From(text) is { } failure)
+                return failure;
+        }
+        return Incoming.Reader.Completion.IsCompleted ? ClientFailure.Closed() : null;
     }
 
     public abstract ValueTask DisposeAsync();

@@ -15,7 +15,7 @@ public static class ServerHocon
           io.udp.disabled-buffer-pool.buffer-size = 65536
           coordinated-shutdown {
             # Time for every client to get BYE shutdown and its last replies.
-            phases.service-requests-done.timeout = 10s
+            phases.before-service-unbind.timeout = 10s
             # The host decides when the process exits; Akka must not exit it underneath.
             exit-clr = off
           }

@@ -52,12 +52,15 @@ public static class ServerHosting
                     registry.Register<LimiterKey>(limiter);
                     registry.Register<ListenerKey>(listener);
 
+                    // Goodbyes come before unbinding: Akka.IO's accepted TCP connections are children of the
+                    // listening actor, and UDP replies leave through the bound socket, so unbinding first
+                    // would reset every connection before its BYE. Meanwhile newcomers get BYE shutdown.
                     // Ask is right here: the shutdown task sits outside every actor and awaits a Task.
                     var shutdown = CoordinatedShutdown.Get(system);
+                    shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "say-bye-to-clients",
+                        () => limiter.Ask<Done>(LimiterProtocol.StopAllSessions.Instance, GoodbyeTimeout));
                     shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-listening",
                         () => listener.Ask<Done>(ListenerProtocol.StopListening.Instance, UnbindTimeout));
-                    shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "say-bye-to-clients",
-                        () => limiter.Ask<Done>(LimiterProtocol.StopAllSessions.Instance, GoodbyeTimeout));
                 });
         });
         return services;

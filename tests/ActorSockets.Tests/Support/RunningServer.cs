@@ -1,0 +1,57 @@
+using System.Net;
+using ActorSockets.Configuration;
+using ActorSockets.Server.Hosting;
+using ActorSockets.Server.Listening;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSockets.Tests.Support;
+
+/// <summary>
+/// The real server, composed exactly as <c>src/Server</c> composes it, hosted inside the test
+/// process on a free port (port 0), and stopped (with its coordinated shutdown) on dispose.
+/// </summary>
+internal sealed class RunningServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private readonly IHost _host;
+    private bool _stopped;
+
+    private RunningServer(IHost host, IPEndPoint endPoint)
+    {
+        _host = host;
+        EndPoint = endPoint;
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    /// <summary>Starts a server; <paramref name="sets"/> are <c>--set</c> overrides, e.g. "transport=udp".</summary>
+    public static async Task<RunningServer> StartAsync(params string[] sets)
+    {
+        var config = ConfigLoader.Load(new ConfigSources(null, null, 0, sets));
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddActorSocketsServer(config);
+        var host = builder.Build();
+        await host.StartAsync();
+        var bound = await host.Services.GetRequiredService<ListenerStatus>().Bound.WaitAsync(StartTimeout);
+        return new RunningServer(host, (IPEndPoint)bound);
+    }
+
+    /// <summary>Stops the server as Ctrl+C would: every client gets BYE shutdown first.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+            return;
+        _stopped = true;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _host.StopAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _host.Dispose();
+    }
+}
