@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorSockets.Protocol;
+using ActorSockets.Tests.Support;
+
+namespace ActorSockets.Tests.EndToEnd;
+
+/// <summary>The client executable in scripts: replies on standard output, failures as documented exit codes.</summary>
+public class ClientProcessTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static string[] Target(IPEndPoint server, string transport, params string[] more) =>
+    [
+        "--address", server.Address.ToString(), "--port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--set", $"transport={transport}", .. more,
+    ];
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string[] args, string? input, bool keepInputOpen = false)
+    {
+        await using var client = ProcessRunner.Start(RepoPaths.ClientDll, args, redirectInput: true);
+        if (input is not null)
+            await client.Input.WriteAsync(input);
+        await client.Input.FlushAsync();
+        if (!keepInputOpen)
+            client.Input.Close();
+        var exit = await client.WaitForExitAsync(Bound);
+        return (exit, client.Stdout, client.Stderr);
+    }
+
+    [Theory]
+    [InlineData("tcp", 4)]
+    [InlineData("tcp", 6)]
+    [InlineData("udp", 4)]
+    [InlineData("udp", 6)]
+    public async Task Each_input_line_is_one_request_and_each_reply_is_printed(string transport, int ip)
+    {
+        await using var server = await RunningServer.StartAsync($"transport={transport}", $"ip-version={ip}");
+        var (exit, stdout, stderr) = await RunAsync(Target(server.EndPoint, transport), "3 4\n\n1.5 2.25\nabc\nPING\n");
+        Assert.True(exit == ExitCodes.Ok, stderr);
+        Assert.Equal("7\n3.75\nERR syntax: expected two numbers, e.g. \"3 4\"\nPONG\n", stdout.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task A_full_server_makes_the_client_exit_busy()
+    {
+        await using var server = await RunningServer.StartAsync("clients-limit=1", "timeout=off");
+        await using var holder = await TcpTestClient.ConnectAsync(server.EndPoint);
+        Assert.Equal("2\n", await holder.AskAsync("1 1"));
+        var (exit, _, stderr) = await RunAsync(Target(server.EndPoint, "tcp"), "1 1\n");
+        Assert.Equal(ExitCodes.ServerBusy, exit);
+        Assert.Contains("server busy: clients limit 1 reached", stderr);
+    }
+
+    [Fact]
+    public async Task An_idle_client_is_told_of_the_timeout_even_while_waiting_for_input()
+    {
+        await using var server = await RunningServer.StartAsync("timeout=1s");
+        var (exit, _, stderr) = await RunAsync(Target(server.EndPoint, "tcp"), "1 1\n", keepInputOpen: true);
+        Assert.Equal(ExitCodes.IdleTimeout, exit);
+        Assert.Contains("the server ended the session: idle for 1s", stderr);
+    }
+
+    [Fact]
+    public async Task Nothing_listening_makes_the_client_exit_cannot_connect()
+    {
+        var (exit, _, stderr) = await RunAsync(Target(new IPEndPoint(IPAddress.Loopback, FreeTcpPort()), "tcp"), "1 1\n");
+        Assert.Equal(ExitCodes.CannotConnect, exit);
+        Assert.Contains("connection refused", stderr);
+    }
+
+    [Fact]
+    public async Task A_silent_udp_server_makes_the_client_exit_no_reply_after_its_tries()
+    {
+        using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var (exit, _, stderr) = await RunAsync(
+            Target((IPEndPoint)silent.Client.LocalEndPoint!, "udp", "--wait", "200ms", "--tries", "2"), "1 1\n");
+        Assert.Equal(ExitCodes.NoReply, exit);
+        Assert.Contains("after 2 tries", stderr);
+    }
+
+    [Fact]
+    public async Task A_server_shutting_down_makes_the_client_exit_server_closed()
+    {
+        var server = await RunningServer.StartAsync("timeout=off");
+        await using (server)
+        {
+            await using var client = ProcessRunner.Start(RepoPaths.ClientDll, Target(server.EndPoint, "tcp"), redirectInput: true);
+            await client.Input.WriteAsync("1 1\n");
+            await client.Input.FlushAsync();
+            await client.WaitForOutputAsync("^2$", Bound);
+            await server.StopAsync();
+            Assert.Equal(ExitCodes.ServerClosed, await client.WaitForExitAsync(Bound));
+            Assert.Contains("BYE shutdown: server stopping", client.Stderr);
+        }
+    }
+
+    [Fact]
+    public async Task Bad_config_and_bad_usage_have_their_own_exit_codes()
+    {
+        Assert.Equal(ExitCodes.BadConfig, (await RunAsync(["--set", "transport=carrier-pigeon"], null)).Exit);
+        Assert.Equal(ExitCodes.BadUsage, (await RunAsync(["--tries", "0"], null)).Exit);
+        Assert.Equal(ExitCodes.BadUsage, (await RunAsync(["--no-such-option"], null)).Exit);
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorSockets.Protocol;
+using ActorSockets.Tests.Support;
+
+namespace ActorSockets.Tests.EndToEnd;
+
+/// <summary>The server executable as a person runs it: start, logs, SIGTERM, exit codes.</summary>
+public class ServerProcessTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Sigterm_says_bye_shutdown_to_every_client_and_exits_with_zero()
+    {
+        await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--port", "0", "--set", "clients-limit=3", "--set", "timeout=off"]);
+        var listening = await server.WaitForOutputAsync(@"sum over tcp listening on 127\.0\.0\.1:(\d+); clients limit 3, idle timeout off", Bound);
+        var endPoint = new IPEndPoint(IPAddress.Loopback, int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        await using var client = await TcpTestClient.ConnectAsync(endPoint);
+        Assert.Equal("2\n", await client.AskAsync("1 1"));
+        await server.WaitForOutputAsync(@"session 1 admitted: 127\.0\.0\.1:\d+ \(1/3 clients\)", Bound);
+
+        server.Terminate();
+        Assert.Equal("BYE shutdown: server stopping\n", await client.ReadToEndAsync(Bound));
+        Assert.Equal(ExitCodes.Ok, await server.WaitForExitAsync(Bound));
+        Assert.Matches(@"session 1 closed: server stopping: 127\.0\.0\.1:\d+ \(0/3 clients\)", server.Stdout);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--set", "port=80" }, "actor-sockets.port = \"80\" is not allowed")]
+    [InlineData(new[] { "--set", "clients-limit=none" }, "actor-sockets.clients-limit = \"none\"")]
+    [InlineData(new[] { "--set", "timeuot=5s" }, "actor-sockets.timeuot is not a known key")]
+    [InlineData(new[] { "--config", "/nonexistent/dir/server.conf" }, "config file '/nonexistent/dir/server.conf' not found")]
+    [InlineData(new[] { "--set", "service=notes" }, "is not available in this version yet")]
+    public async Task A_bad_setting_stops_the_server_before_binding_with_one_clear_line(string[] args, string expected)
+    {
+        await using var server = ProcessRunner.Start(RepoPaths.ServerDll, args);
+        Assert.Equal(ExitCodes.BadConfig, await server.WaitForExitAsync(Bound));
+        Assert.Contains(expected, server.Stderr);
+        Assert.DoesNotContain("listening on", server.Stdout);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_an_error_with_its_own_exit_code()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--port", port]);
+        Assert.Equal(ExitCodes.CannotConnect, await server.WaitForExitAsync(Bound));
+        Assert.Contains($"cannot listen on 127.0.0.1:{port} (tcp)", server.Stderr);
+    }
+
+    [Fact]
+    public async Task An_address_this_machine_does_not_have_is_an_error()
+    {
+        // 192.0.2.1 is TEST-NET-1, never assigned to a host: binding fails at once and sends nothing.
+        await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--address", "192.0.2.1", "--port", "0"]);
+        Assert.Equal(ExitCodes.CannotConnect, await server.WaitForExitAsync(Bound));
+        Assert.Contains("cannot listen on 192.0.2.1:0 (tcp)", server.Stderr);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_a_usage_error()
+    {
+        await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--prot", "5050"]);
+        Assert.Equal(ExitCodes.BadUsage, await server.WaitForExitAsync(Bound));
+        Assert.Contains("usage error", server.Stderr);
+    }
+}
