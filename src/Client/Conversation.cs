@@ -12,6 +12,7 @@ namespace ActorSockets.Client;
 internal sealed class Conversation(ServerLink link, TextReader input, TextWriter output)
 {
     private static readonly string[] CommandWords = ["PING", "HELP", "STATS", "QUIT", "CRASH"];
+    private static readonly TimeSpan RefusalGrace = TimeSpan.FromMilliseconds(200);
 
     public async Task<int> RunScriptAsync(CancellationToken cancel)
     {
@@ -30,6 +31,15 @@ internal sealed class Conversation(ServerLink link, TextReader input, TextWriter
 
     public async Task<int> RunInteractiveAsync(CancellationToken cancel)
     {
+        // A full server refuses at once (ERR busy right after the connect): give it a moment to say
+        // so before greeting the person as connected.
+        using (var moment = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+        {
+            var spoke = link.WhenServerSpeaks(moment.Token);
+            if (await Task.WhenAny(spoke, Task.Delay(RefusalGrace, cancel)) == spoke && link.ReadUnsolicited() is { } refused)
+                throw refused;
+            await moment.CancelAsync();
+        }
         await output.WriteLineAsync($"Connected to the sum service over {link.Description}.");
         await output.WriteLineAsync("Type a number and Enter, then the second; or both at once (3 4); HELP, STATS, PING; quit or Ctrl+D to leave.");
         while (true)

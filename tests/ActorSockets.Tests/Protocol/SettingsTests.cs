@@ -1,6 +1,7 @@
 using System.Net;
 using ActorSockets.Configuration;
 using ActorSockets.Protocol.Settings;
+using ActorSockets.Tests.Support;
 
 namespace ActorSockets.Tests.Protocol;
 
@@ -109,5 +110,19 @@ public class SettingsTests : IDisposable
         var loaded = ConfigLoader.Load(new ConfigSources(File("akka.loglevel = DEBUG\nactor-sockets.port = 6001"), null, null, []));
         Assert.Equal("DEBUG", loaded.Hocon.GetString("akka.loglevel"));
         Assert.Equal(6001, loaded.Settings.Port);
+    }
+
+    [Fact]
+    public void Every_shipped_config_file_loads_and_names_its_transport_and_address()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoPaths.RootDirectory, "hocon"), "*.conf");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var s = Load(file);
+            var name = Path.GetFileNameWithoutExtension(file);
+            if (name is "tcp-v4" or "tcp-v6" or "udp-v4" or "udp-v6")
+                Assert.Equal(name, $"{ActorSocketsSettings.NameOf(s.Transport)}-v{s.IpVersion}");
+        }
     }
 }

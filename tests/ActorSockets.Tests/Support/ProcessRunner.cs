@@ -120,6 +120,8 @@ internal sealed class ProcessRunner : IAsyncDisposable
 /// <summary>Where the built executables are: beside this test assembly's build, same configuration.</summary>
 internal static class RepoPaths
 {
+    public static string RootDirectory => Root.Value;
+
     private static readonly Lazy<string> Root = new(() =>
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
