@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ActorSockets.Tests.Support;
@@ -86,12 +87,17 @@ internal sealed class ProcessRunner : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Sends SIGTERM, as a service manager or <c>kill</c> would.</summary>
+    /// <summary>Sends SIGTERM, as a service manager or <c>kill</c> would (.NET itself can only send SIGKILL).</summary>
     public void Terminate()
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
+        if (SendSignal(_process.Id, SigTerm) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
     }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private void Append(StringBuilder target, string? line)
     {
