@@ -59,12 +59,4 @@ root.SetAction(async (parsed, cancel) =>
     }
 });
 
-var result = root.Parse(args);
-if (result.Errors.Count > 0)
-{
-    foreach (var error in result.Errors)
-        Console.Error.WriteLine($"usage error: {error.Message}");
-    Console.Error.WriteLine("try --help");
-    return ExitCodes.BadUsage;
-}
-return await result.InvokeAsync();
+return await CommandLineRunner.RunAsync(root, args);

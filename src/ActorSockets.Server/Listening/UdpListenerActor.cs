@@ -4,9 +4,7 @@ using ActorSockets.Protocol.Framing;
 using ActorSockets.Protocol.Requests;
 using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Limiting;
-using Akka;
 using Akka.Actor;
-using Akka.Event;
 using Akka.IO;
 using static ActorSockets.Server.Limiting.LimiterProtocol;
 
@@ -18,44 +16,32 @@ namespace ActorSockets.Server.Listening;
 /// (a few at most) while the limiter admits or refuses that endpoint. Sessions send their replies
 /// to the socket themselves. Empty datagrams are dropped here: they open no session and are no activity.
 /// </summary>
-public sealed class UdpListenerActor : UntypedActor
+public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef limiter, ListenerStatus status)
+    : ListenerActor(settings, limiter, status)
 {
     /// <summary>Datagrams kept per endpoint while its admission is pending; more are dropped, as UDP may.</summary>
     private const int MaxPendingDatagrams = 16;
 
-    private readonly ActorSocketsSettings _settings;
-    private readonly IActorRef _limiter;
-    private readonly ListenerStatus _status;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<EndPoint, IActorRef> _sessions = [];
     private readonly Dictionary<EndPoint, List<Udp.Received>> _pending = [];
-    private IActorRef? _socket;
-    private IActorRef? _unbindRequester;
-
-    public UdpListenerActor(ActorSocketsSettings settings, IActorRef limiter, ListenerStatus status)
-    {
-        _settings = settings;
-        _limiter = limiter;
-        _status = status;
-    }
 
     public static Props Props(ActorSocketsSettings settings, IActorRef limiter, ListenerStatus status) =>
         Akka.Actor.Props.Create(() => new UdpListenerActor(settings, limiter, status));
 
-    protected override void PreStart() => Context.System.Udp().Tell(new Udp.Bind(Self, _settings.EndPoint));
+    protected override object UnbindCommand => Udp.Unbind.Instance;
+
+    protected override void PreStart() => Context.System.Udp().Tell(new Udp.Bind(Self, Settings.EndPoint));
 
     protected override void OnReceive(object message)
     {
         switch (message)
         {
             case Udp.Bound bound:
-                _socket = Sender;
-                _log.Info(ListenerProtocol.Describe(_settings, bound.LocalAddress));
-                _status.ReportBound(bound.LocalAddress);
+                OnBound(bound.LocalAddress, Sender);
                 break;
-            case Udp.CommandFailed { Cmd: Udp.Bind } failed:
-                _status.ReportFailed($"cannot listen on {_settings.EndPoint} (udp): {failed.Cmd.FailureMessage}");
-                // Stays alive, unbound, so that shutdown's StopListening is answered at once.
+            case Udp.CommandFailed { Cmd: Udp.Bind }:
+                // Akka.IO's UDP CommandFailed carries no cause (it logs it at ERROR); these are the two that happen.
+                OnBindFailed("udp", "address already in use, or not an address of this machine");
                 break;
             case Udp.Received received:
                 Route(received);
@@ -70,19 +56,9 @@ public sealed class UdpListenerActor : UntypedActor
                 if (_sessions.TryGetValue(gone.Remote, out var current) && current.Equals(gone.Session))
                     _sessions.Remove(gone.Remote);
                 break;
-            case ListenerProtocol.StopListening when _socket is not null:
-                _unbindRequester = Sender;
-                _socket.Tell(Udp.Unbind.Instance);
-                break;
-            case ListenerProtocol.StopListening:
-                Sender.Tell(Done.Instance);
-                break;
-            case Udp.Unbound:
-                _log.Info("stopped listening on {0}", _settings.EndPoint);
-                _unbindRequester?.Tell(Done.Instance);
-                break;
             default:
-                Unhandled(message);
+                if (!HandleStopListening(message, isUnbound: message is Udp.Unbound))
+                    Unhandled(message);
                 break;
         }
     }
@@ -93,7 +69,7 @@ public sealed class UdpListenerActor : UntypedActor
             return;
         if (_sessions.TryGetValue(received.Sender, out var session))
         {
-            session.Tell(received, _socket);
+            session.Tell(received, Socket);
             return;
         }
         if (_pending.TryGetValue(received.Sender, out var waiting))
@@ -103,7 +79,7 @@ public sealed class UdpListenerActor : UntypedActor
             return;
         }
         _pending[received.Sender] = [received];
-        _limiter.Tell(new AdmitUdpClient(received.Sender, _socket!));
+        Limiter.Tell(new AdmitUdpClient(received.Sender, Socket!));
     }
 
     private void Admitted(UdpClientAdmitted admitted)
@@ -113,13 +89,13 @@ public sealed class UdpListenerActor : UntypedActor
         if (_pending.Remove(admitted.Remote, out var waiting))
         {
             foreach (var datagram in waiting)
-                admitted.Session.Tell(datagram, _socket);
+                admitted.Session.Tell(datagram, Socket);
         }
     }
 
     private void Refused(UdpClientRefused refused)
     {
-        if (!_pending.Remove(refused.Remote, out var waiting) || _socket is null)
+        if (!_pending.Remove(refused.Remote, out var waiting) || Socket is null)
             return;
         foreach (var datagram in waiting)
         {
@@ -129,7 +105,7 @@ public sealed class UdpListenerActor : UntypedActor
             var reply = new System.Buffers.ArrayBufferWriter<byte>();
             Replies.WriteLine(reply, status is RequestStatus.Ok or RequestStatus.NothingAfterTag ? tag : default,
                 Replies.Busy(refused.ClientsLimit));
-            _socket.Tell(Udp.Send.Create(ByteString.FromBytes(reply.WrittenSpan.ToArray()), refused.Remote));
+            Socket.Tell(Udp.Send.Create(ByteString.FromBytes(reply.WrittenSpan.ToArray()), refused.Remote));
         }
     }
 

@@ -41,15 +41,23 @@ public class ServerProcessTests
         Assert.DoesNotContain("listening on", server.Stdout);
     }
 
-    [Fact]
-    public async Task A_port_in_use_is_an_error_with_its_own_exit_code()
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("udp")]
+    public async Task A_port_in_use_is_an_error_with_its_own_exit_code(string transport)
     {
-        using var occupant = new TcpListener(IPAddress.Loopback, 0);
-        occupant.Start();
-        var port = ((IPEndPoint)occupant.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--port", port]);
+        using var occupant = transport == "tcp"
+            ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        occupant.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        if (transport == "tcp")
+            occupant.Listen();
+        var port = ((IPEndPoint)occupant.LocalEndPoint!).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--port", port, "--set", $"transport={transport}"]);
         Assert.Equal(ExitCodes.CannotConnect, await server.WaitForExitAsync(Bound));
-        Assert.Contains($"cannot listen on 127.0.0.1:{port} (tcp)", server.Stderr);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port} ({transport})", server.Stderr);
+        Assert.DoesNotContain("listening on", server.Stdout);
+        Assert.DoesNotContain("failed in phase", server.Stdout); // shutdown after a failed bind does not hang
     }
 
     [Fact]
