@@ -68,6 +68,12 @@ public static class SettingsReader
         };
         if (settings.Service == ServiceKind.Chat && settings.Transport != Transport.Tcp)
             throw Invalid("transport", ActorSocketsSettings.NameOf(settings.Transport), "the chat service needs tcp");
+        var worstPage = Notes.NotesReply.WorstSingleNotePage(settings.NotesMaxNoteBytes);
+        if (settings.Service == ServiceKind.Notes && settings.Transport == Transport.Udp && worstPage > settings.UdpMaxDatagramBytes)
+            throw new SettingsException(
+                $"config error: {Root}.notes.max-note-bytes = \"{settings.NotesMaxNoteBytes}\" is not allowed: over udp a page holding one " +
+                $"such note needs up to {worstPage} bytes, more than udp.max-datagram-bytes = {settings.UdpMaxDatagramBytes}; " +
+                $"lower the first or raise the second");
         return settings;
     }
 
