@@ -1,0 +1,123 @@
+using ActorSockets.Protocol.Notes;
+using ActorSockets.Server.Notes;
+using Akka.Actor;
+using Akka.Persistence;
+using Akka.TestKit.Xunit2;
+using Xunit.Abstractions;
+using static ActorSockets.Server.Notes.NotesProtocol;
+
+namespace ActorSockets.Tests.Actors;
+
+/// <summary>The notes store on Akka.Persistence's in-memory journal and snapshot store.</summary>
+public class NotesStoreSpecs(ITestOutputHelper output) : TestKit("""
+    akka.loglevel = INFO
+    akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+    akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+    """, output)
+{
+    private IActorRef StartStore(int snapshotEvery = 1000) => Sys.ActorOf(NotesStoreActor.Props(snapshotEvery));
+
+    private long Store(IActorRef store, string text)
+    {
+        store.Tell(new StoreNote(text, TestActor));
+        return ExpectMsg<NoteStored>().Id;
+    }
+
+    private NotesChunk Get(IActorRef store, long after = 0, long upTo = 0, int maxNotes = 1000, int maxBytes = 1 << 20)
+    {
+        store.Tell(new GetNotes(after, upTo, maxNotes, maxBytes, TestActor));
+        return ExpectMsg<NotesChunk>();
+    }
+
+    private void Restart(ref IActorRef store, int snapshotEvery = 1000)
+    {
+        Watch(store);
+        Sys.Stop(store);
+        ExpectTerminated(store);
+        store = StartStore(snapshotEvery);
+    }
+
+    [Fact]
+    public void Store_should_confirm_each_note_with_the_next_id_after_persisting_it()
+    {
+        var store = StartStore();
+        Assert.Equal(1, Store(store, "first"));
+        Assert.Equal(2, Store(store, "second"));
+        var chunk = Get(store);
+        Assert.Equal(2, chunk.Total);
+        Assert.Equal([new Note(1, "first"), new Note(2, "second")], chunk.Notes);
+    }
+
+    [Fact]
+    public void Store_should_answer_many_writers_at_once_each_with_its_own_id()
+    {
+        var store = StartStore();
+        var writers = Enumerable.Range(0, 50).Select(_ => CreateTestProbe()).ToList();
+        for (var i = 0; i < writers.Count; i++)
+            store.Tell(new StoreNote($"note {i}", writers[i].Ref));
+        var ids = writers.Select(w => w.ExpectMsg<NoteStored>().Id).ToList();
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), ids.Order());
+        Assert.All(Get(store).Notes, n => Assert.Equal($"note {ids.IndexOf(n.Id)}", n.Text));
+    }
+
+    [Fact]
+    public void Store_should_rebuild_the_board_exactly_from_its_events()
+    {
+        var store = StartStore();
+        var texts = new[] { "a", "żółw 🐢", "  spaced  ", "\"quoted\"" };
+        foreach (var text in texts)
+            Store(store, text);
+        Restart(ref store);
+        Assert.Equal(texts.Select((t, i) => new Note(i + 1, t)), Get(store).Notes);
+        Assert.Equal(5, Store(store, "next"));
+    }
+
+    [Fact]
+    public void Store_should_snapshot_every_n_notes_and_recover_from_the_snapshot_and_later_events()
+    {
+        var store = StartStore(snapshotEvery: 3);
+        for (var i = 1; i <= 7; i++)
+            Store(store, $"n{i}");
+
+        AwaitAssert(() =>
+        {
+            Persistence.Instance.Apply(Sys).SnapshotStoreFor(null).Tell(
+                new LoadSnapshot(NotesStoreActor.BoardPersistenceId, SnapshotSelectionCriteria.Latest, long.MaxValue), TestActor);
+            var loaded = ExpectMsg<LoadSnapshotResult>();
+            Assert.Equal(6, loaded.Snapshot?.Metadata.SequenceNr);
+            Assert.Equal(6, ((NotesSnapshot)loaded.Snapshot!.Snapshot).Texts.Length);
+        }, TimeSpan.FromSeconds(5));
+
+        Restart(ref store, snapshotEvery: 3);
+        Assert.Equal(Enumerable.Range(1, 7).Select(i => new Note(i, $"n{i}")), Get(store).Notes);
+        Assert.Equal(8, Store(store, "n8"));
+    }
+
+    [Fact]
+    public void Store_should_read_ranges_in_chunks_bounded_by_count_and_bytes()
+    {
+        var store = StartStore();
+        for (var i = 1; i <= 10; i++)
+            Store(store, new string('x', 100));
+        var chunk = Get(store, after: 2, upTo: 8, maxNotes: 3);
+        Assert.Equal((10L, 6L), (chunk.Total, chunk.Remaining));
+        Assert.Equal([3L, 4L, 5L], chunk.Notes.Select(n => n.Id));
+        Assert.Single(Get(store, maxBytes: 10).Notes); // always at least one
+        Assert.Empty(Get(store, after: 10).Notes);
+    }
+}
+
+public class NotesBoardTests
+{
+    [Fact]
+    public void The_board_refuses_an_event_out_of_order() =>
+        Assert.Throws<InvalidOperationException>(() => NotesBoard.Empty.Apply(new NoteAdded(2, "x")));
+
+    [Fact]
+    public void A_snapshot_round_trips_the_board()
+    {
+        var board = NotesBoard.Empty.Apply(new NoteAdded(1, "a")).Apply(new NoteAdded(2, "b"));
+        var again = NotesBoard.From(board.ToSnapshot());
+        Assert.Equal(board.Range(0, 0, 10, 1000).Notes, again.Range(0, 0, 10, 1000).Notes);
+    }
+}
