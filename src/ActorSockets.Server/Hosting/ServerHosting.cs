@@ -2,9 +2,11 @@ using ActorSockets.Configuration;
 using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Listening;
+using ActorSockets.Server.Notes;
 using ActorSockets.Server.Services;
 using Akka;
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,7 +31,8 @@ public static class ServerHosting
     public static IServiceCollection AddActorSocketsServer(this IServiceCollection services, LoadedConfig config)
     {
         var settings = config.Settings;
-        var service = ServiceCatalog.For(settings);
+        ServiceCatalog.EnsureAvailable(settings);
+        var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings) : Config.Empty;
         var status = new ListenerStatus();
         services.AddSingleton(status);
         services.AddSingleton(settings);
@@ -38,6 +41,7 @@ public static class ServerHosting
             builder
                 .AddHocon(config.Hocon, HoconAddMode.Prepend)
                 .AddHocon(ServerHocon.Defaults, HoconAddMode.Append)
+                .AddHocon(persistence, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.ClearLoggers();
@@ -45,6 +49,7 @@ public static class ServerHosting
                 })
                 .WithActors((system, registry) =>
                 {
+                    var service = ServiceCatalog.Start(settings, system);
                     var limiter = system.ActorOf(LimiterActor.Props(settings, service), "limiter");
                     var listener = system.ActorOf(settings.Transport == Transport.Tcp
                         ? TcpListenerActor.Props(settings, limiter, status)

@@ -158,6 +158,7 @@ public sealed class LimiterActor : UntypedActor
         SessionEndReason.ConnectionLost => "closed: connection lost",
         SessionEndReason.LineTooLong => "closed: line too long",
         SessionEndReason.Shutdown => "closed: server stopping",
+        SessionEndReason.ServiceFailed => "closed: the service stopped answering mid-reply",
         _ => reason.ToString(),
     };
 

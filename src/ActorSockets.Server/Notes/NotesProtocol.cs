@@ -3,25 +3,29 @@ using Akka.Actor;
 
 namespace ActorSockets.Server.Notes;
 
-/// <summary>The notes store's messages. Replies go to <c>ReplyTo</c>, never through Ask.</summary>
+/// <summary>
+/// The notes store's messages. Replies go to <c>ReplyTo</c>, never through Ask, and carry the
+/// request's <c>Correlation</c>, so a late answer is never taken for a later request's.
+/// </summary>
 public static class NotesProtocol
 {
     /// <summary>Store a note; answered <see cref="NoteStored"/> once it is in the journal, or <see cref="NoteNotStored"/>.</summary>
-    public sealed record StoreNote(string Text, IActorRef ReplyTo);
+    public sealed record StoreNote(string Text, IActorRef ReplyTo, long Correlation);
 
-    public sealed record NoteStored(long Id) : INotInfluenceReceiveTimeout;
+    public sealed record NoteStored(long Id, long Correlation) : INotInfluenceReceiveTimeout;
 
-    public sealed record NoteNotStored(string Reason) : INotInfluenceReceiveTimeout;
+    public sealed record NoteNotStored(string Reason, long Correlation) : INotInfluenceReceiveTimeout;
 
     /// <summary>
     /// Read notes after <paramref name="AfterId"/>, up to <paramref name="UpToId"/> (0: the board's end),
     /// at most <paramref name="MaxNotes"/> and about <paramref name="MaxBytes"/> of text; answered <see cref="NotesChunk"/>.
     /// </summary>
-    public sealed record GetNotes(long AfterId, long UpToId, int MaxNotes, int MaxBytes, IActorRef ReplyTo);
+    public sealed record GetNotes(long AfterId, long UpToId, int MaxNotes, int MaxBytes, IActorRef ReplyTo, long Correlation);
 
     /// <summary>
     /// <paramref name="Total"/> notes on the board; <paramref name="Remaining"/> of them after the asked
     /// id (up to the asked end), of which <paramref name="Notes"/> are the first.
     /// </summary>
-    public sealed record NotesChunk(long Total, long Remaining, IReadOnlyList<Note> Notes) : INotInfluenceReceiveTimeout;
+    public sealed record NotesChunk(long Total, long Remaining, IReadOnlyList<Note> Notes, long Correlation)
+        : INotInfluenceReceiveTimeout;
 }

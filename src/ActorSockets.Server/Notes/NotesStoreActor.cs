@@ -25,7 +25,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly int _snapshotEvery;
     /// <summary>Who waits for the OK of each note being written.</summary>
-    private readonly Dictionary<long, IActorRef> _awaiting = [];
+    private readonly Dictionary<long, StoreNote> _awaiting = [];
     private NotesBoard _board = NotesBoard.Empty;
     private long _nextId = 1;
 
@@ -49,7 +49,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         Command<GetNotes>(get =>
         {
             var (remaining, notes) = _board.Range(get.AfterId, get.UpToId, get.MaxNotes, get.MaxBytes);
-            get.ReplyTo.Tell(new NotesChunk(_board.Count, remaining, notes));
+            get.ReplyTo.Tell(new NotesChunk(_board.Count, remaining, notes, get.Correlation));
         });
         Command<SaveSnapshotSuccess>(saved =>
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
@@ -70,12 +70,12 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     private void Store(StoreNote store)
     {
         var added = new NoteAdded(_nextId++, store.Text);
-        _awaiting[added.Id] = store.ReplyTo;
+        _awaiting[added.Id] = store;
         PersistAsync(added, persisted =>
         {
             _board = _board.Apply(persisted);
-            if (_awaiting.Remove(persisted.Id, out var replyTo))
-                replyTo.Tell(new NoteStored(persisted.Id));
+            if (_awaiting.Remove(persisted.Id, out var request))
+                request.ReplyTo.Tell(new NoteStored(persisted.Id, request.Correlation));
             if (persisted.Id % _snapshotEvery == 0)
                 SaveSnapshot(_board.ToSnapshot());
         });
@@ -103,8 +103,8 @@ public sealed class NotesStoreActor : ReceivePersistentActor
 
     private void FailAwaiting(string reason)
     {
-        foreach (var replyTo in _awaiting.Values)
-            replyTo.Tell(new NoteNotStored(reason));
+        foreach (var request in _awaiting.Values)
+            request.ReplyTo.Tell(new NoteNotStored(reason, request.Correlation));
         _awaiting.Clear();
     }
 }

@@ -1,18 +1,51 @@
 using System.Buffers;
+using ActorSockets.Protocol.Settings;
+using Akka.Actor;
 
 namespace ActorSockets.Server.Services;
 
 /// <summary>
-/// What a service does with a request that is not one of the common commands (PING, HELP, STATS,
-/// QUIT). The session owns framing, tags, timeouts and writing; the service only answers.
+/// A service (sum, notes, …): its HELP lines, and a fresh <see cref="IServiceSession"/> for every
+/// client session. The session owns framing, tags, timeouts and writing; the service only answers.
 /// </summary>
 public interface IService
 {
     /// <summary>The service's own lines of the HELP reply, before the common ones.</summary>
     IReadOnlyList<string> HelpLines { get; }
 
-    /// <summary>
-    /// Answers one request synchronously: writes the reply line(s), each prefixed by the tag when there is one.
-    /// </summary>
-    void Handle(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> body, IBufferWriter<byte> reply);
+    IServiceSession Open(ServiceContext context);
+}
+
+/// <summary>What a service session knows of its client session.</summary>
+/// <param name="Session">The session actor: where answers from other actors (the notes store) are sent.</param>
+public sealed record ServiceContext(IActorRef Session, ActorSocketsSettings Settings);
+
+/// <summary>Where a request stands after a step of the service.</summary>
+public enum ServiceStep
+{
+    /// <summary>The whole reply is written.</summary>
+    Complete,
+    /// <summary>The answer will come as a message; later requests wait.</summary>
+    Pending,
+    /// <summary>Part of a long reply is written; call <see cref="IServiceSession.Resume"/> once the client has taken it.</summary>
+    NeedsWritable,
+    /// <summary>The message was not the answer this service waits for.</summary>
+    NotMine,
+}
+
+/// <summary>
+/// One client's side of a service. Each call writes reply lines (each with the request's tag) to
+/// <c>reply</c>. A request answered by another actor returns <see cref="ServiceStep.Pending"/>; the
+/// session then hands it every message it does not know itself, through <see cref="Continue"/>.
+/// </summary>
+public interface IServiceSession
+{
+    ServiceStep Handle(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> body, IBufferWriter<byte> reply);
+
+    ServiceStep Continue(object message, IBufferWriter<byte> reply);
+
+    ServiceStep Resume(IBufferWriter<byte> reply);
+
+    /// <summary>No answer came in time: writes the error. True when the reply was already under way and framing is lost.</summary>
+    bool Abandon(IBufferWriter<byte> reply);
 }

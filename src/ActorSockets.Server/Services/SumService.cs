@@ -4,8 +4,11 @@ using ActorSockets.Protocol.Sum;
 
 namespace ActorSockets.Server.Services;
 
-/// <summary>The <c>sum</c> service (PROTOCOL.md section 3): a pure function, so it runs inside the session.</summary>
-public sealed class SumService : IService
+/// <summary>
+/// The <c>sum</c> service (PROTOCOL.md section 3): a pure function, so it answers at once, inside the
+/// session, and one stateless instance serves every session.
+/// </summary>
+public sealed class SumService : IService, IServiceSession
 {
     public static readonly SumService Instance = new();
 
@@ -17,7 +20,9 @@ public sealed class SumService : IService
         "<a> <b>         e.g. \"3 4\" answers 7; integers of any size and decimals, exact (\"1.5 2.25\" answers 3.75)",
     ];
 
-    public void Handle(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> body, IBufferWriter<byte> reply)
+    public IServiceSession Open(ServiceContext context) => this;
+
+    public ServiceStep Handle(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> body, IBufferWriter<byte> reply)
     {
         Replies.WriteTag(reply, tag);
         if (SumCalculator.TryWriteSum(body, reply))
@@ -29,5 +34,12 @@ public sealed class SumService : IService
         {
             Replies.WriteLine(reply, default, Replies.SumSyntax);
         }
+        return ServiceStep.Complete;
     }
+
+    public ServiceStep Continue(object message, IBufferWriter<byte> reply) => ServiceStep.NotMine;
+
+    public ServiceStep Resume(IBufferWriter<byte> reply) => ServiceStep.Complete;
+
+    public bool Abandon(IBufferWriter<byte> reply) => false;
 }

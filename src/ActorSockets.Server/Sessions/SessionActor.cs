@@ -3,6 +3,7 @@ using ActorSockets.Protocol;
 using ActorSockets.Protocol.Framing;
 using ActorSockets.Protocol.Requests;
 using ActorSockets.Server.Limiting;
+using ActorSockets.Server.Services;
 using Akka.Actor;
 using Akka.Event;
 
@@ -15,24 +16,44 @@ namespace ActorSockets.Server.Sessions;
 /// </summary>
 /// <remarks>
 /// Lifecycle: serving → (QUIT, timeout, shutdown, peer closed, line too long) ending → stopped.
-/// Requests are answered strictly in order. STATS is the one request answered by another actor (the
-/// limiter owns the figures); while its reply is awaited, later lines wait in a queue.
+/// Requests are answered strictly in order. Some are answered by another actor (STATS by the limiter,
+/// which owns the figures; notes by the notes store); while such an answer is awaited, later lines
+/// wait in a queue, and a long reply (a TCP GET of the whole board) goes out chunk by chunk as the
+/// transport takes it.
 /// Everything here runs on the actor's own thread; nothing is shared with other sessions.
 /// </remarks>
 public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
 {
     private const string ReportTimerKey = "report-requests";
+    private const string ServiceTimeoutKey = "service-timeout";
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How long an answer from another actor (the notes store) may take before the client gets an error.</summary>
+    private static readonly TimeSpan ServiceTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Lines (byte[]) or errors (<see cref="OversizedRequest"/>) that arrived while STATS was awaited.</summary>
+    /// <summary>Lines (byte[]) or errors (<see cref="OversizedRequest"/>) that arrived while a reply was awaited.</summary>
     private readonly Queue<object> _waiting = new();
-    private byte[]? _statsTag;
+    private readonly IServiceSession _service;
+    private Awaiting _awaiting;
+    private byte[] _statsTag = [];
     private long _unreportedRequests;
 
     protected SessionActor(SessionInfo info)
     {
         Info = info;
         Log = Context.GetLogger();
+        _service = info.Service.Open(new ServiceContext(Self, info.Settings));
+    }
+
+    /// <summary>What the session waits for before it serves the next request.</summary>
+    private enum Awaiting
+    {
+        Nothing,
+        /// <summary>The limiter's figures for STATS.</summary>
+        Stats,
+        /// <summary>An answer the service waits for (from the notes store).</summary>
+        Service,
+        /// <summary>The transport to take what was written, before the service writes more of a long reply.</summary>
+        Writable,
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -43,7 +64,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     protected ArrayBufferWriter<byte> Outgoing { get; } = new(256);
     /// <summary>Set once the session has begun to end; no request is served after that.</summary>
     protected SessionEndReason? EndReason { get; private set; }
-    protected bool AwaitingReply => _statsTag is not null;
+    protected bool AwaitingReply => _awaiting != Awaiting.Nothing;
     protected int WaitingCount => _waiting.Count;
 
     protected override void PreStart()
@@ -102,19 +123,82 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
                 End(SessionEndReason.Shutdown, Replies.ByeShutdown);
                 Flush();
                 return true;
-            case LimiterProtocol.StatsSnapshot stats when _statsTag is { } tag:
-                _statsTag = null;
-                Replies.WriteLine(Outgoing, tag, stats.ToReplyLine());
-                AfterRequest();
-                ServeWaiting();
-                Flush();
+            case LimiterProtocol.StatsSnapshot stats when _awaiting == Awaiting.Stats:
+                Replies.WriteLine(Outgoing, _statsTag, stats.ToReplyLine());
+                Track(ServiceStep.Complete);
                 return true;
             case ReportRequestsTick:
                 ReportRequests();
                 return true;
+            case ServiceTimeoutTick when _awaiting == Awaiting.Service:
+                Log.Warning("session {0}: no answer from the service within {1}", Info.Id, ServiceTimeout);
+                if (_service.Abandon(Outgoing))
+                {
+                    End(SessionEndReason.ServiceFailed, null);
+                    Flush();
+                }
+                else
+                {
+                    Track(ServiceStep.Complete);
+                }
+                return true;
+            case not null when _awaiting == Awaiting.Service:
+                var step = _service.Continue(message, Outgoing);
+                if (step == ServiceStep.NotMine)
+                    return false;
+                Track(step);
+                return true;
             default:
                 return false;
         }
+    }
+
+    /// <summary>The transport has sent everything: a long reply may go on.</summary>
+    protected void OnWritable()
+    {
+        if (_awaiting == Awaiting.Writable)
+            Track(_service.Resume(Outgoing));
+    }
+
+    /// <summary>Moves the request on after a step: done (next request), or waiting for an answer or the transport.</summary>
+    private void Track(ServiceStep step)
+    {
+        switch (step)
+        {
+            case ServiceStep.Complete:
+                var wasWaiting = _awaiting != Awaiting.Nothing;
+                _awaiting = Awaiting.Nothing;
+                Timers.Cancel(ServiceTimeoutKey);
+                if (!wasWaiting)
+                    return; // answered inside Serve, which carries on itself
+                ResumeIdleTimer();
+                AfterRequest();
+                ServeWaiting();
+                Flush();
+                break;
+            case ServiceStep.Pending:
+                _awaiting = Awaiting.Service;
+                Timers.StartSingleTimer(ServiceTimeoutKey, ServiceTimeoutTick.Instance, ServiceTimeout);
+                PauseIdleTimer();
+                break;
+            case ServiceStep.NeedsWritable:
+                _awaiting = Awaiting.Writable;
+                Timers.Cancel(ServiceTimeoutKey);
+                PauseIdleTimer();
+                Flush();
+                break;
+            default:
+                throw new InvalidOperationException($"a service answered {step} to its own request");
+        }
+    }
+
+    /// <summary>While the server owes a reply, the client is not idle: its timer waits.</summary>
+    private static void PauseIdleTimer() => Context.SetReceiveTimeout(null);
+
+    private void ResumeIdleTimer()
+    {
+        if (EndReason is null && Info.Settings.Timeout.Duration is { } idle)
+            Context.SetReceiveTimeout(idle);
     }
 
     /// <summary>Begins to end the session: the goodbye line (if any) is the last reply; nothing is served after it.</summary>
@@ -124,6 +208,8 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
             return;
         EndReason = reason;
         _waiting.Clear();
+        _awaiting = Awaiting.Nothing;
+        Timers.Cancel(ServiceTimeoutKey);
         Context.SetReceiveTimeout(null);
         if (goodbye is not null)
             Replies.WriteLine(Outgoing, default, goodbye);
@@ -190,6 +276,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
                 break;
             case CommonCommand.Stats:
                 _statsTag = tag.ToArray();
+                _awaiting = Awaiting.Stats;
                 Context.Parent.Tell(new LimiterProtocol.GetStats(_unreportedRequests));
                 _unreportedRequests = 0;
                 break;
@@ -200,7 +287,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
             case CommonCommand.Crash:
                 throw new SessionProtocol.RequestedCrashException();
             default:
-                Info.Service.Handle(tag, body, Outgoing);
+                Track(_service.Handle(tag, body, Outgoing));
                 break;
         }
     }
@@ -242,6 +329,12 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     #region Internal messages
 
     private sealed record OversizedRequest(string ErrorLine, bool EndsSession);
+
+    private sealed class ServiceTimeoutTick : INotInfluenceReceiveTimeout
+    {
+        public static readonly ServiceTimeoutTick Instance = new();
+        private ServiceTimeoutTick() { }
+    }
 
     private sealed class ReportRequestsTick : INotInfluenceReceiveTimeout
     {

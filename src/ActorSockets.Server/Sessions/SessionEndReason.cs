@@ -15,6 +15,8 @@ public enum SessionEndReason
     LineTooLong,
     /// <summary>The server is stopping.</summary>
     Shutdown,
+    /// <summary>A long reply was under way when the service stopped answering: framing is lost, so the connection closes.</summary>
+    ServiceFailed,
     /// <summary>An exception inside the session; its supervisor stopped it.</summary>
     Crashed,
 }

@@ -126,6 +126,10 @@ public sealed class TcpSessionActor : SessionActor
             _bytesInFlight = bytes.Count;
             _connection.Tell(Tcp.Write.Create(bytes, WriteAck.Instance));
         }
+        else if (_bytesInFlight == 0)
+        {
+            OnWritable();
+        }
         if (EndReason is not null)
         {
             if (_bytesInFlight == 0 && !_closeSent)

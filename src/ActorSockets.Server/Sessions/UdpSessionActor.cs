@@ -57,6 +57,7 @@ public sealed class UdpSessionActor : SessionActor
     protected override void Flush()
     {
         AfterRequest();
+        OnWritable();
         if (EndReason is not null)
             Context.Stop(Self);
     }

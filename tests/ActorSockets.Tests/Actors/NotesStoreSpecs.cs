@@ -19,14 +19,16 @@ public class NotesStoreSpecs(ITestOutputHelper output) : TestKit("""
 
     private long Store(IActorRef store, string text)
     {
-        store.Tell(new StoreNote(text, TestActor));
-        return ExpectMsg<NoteStored>().Id;
+        store.Tell(new StoreNote(text, TestActor, 7));
+        var stored = ExpectMsg<NoteStored>();
+        Assert.Equal(7, stored.Correlation);
+        return stored.Id;
     }
 
     private NotesChunk Get(IActorRef store, long after = 0, long upTo = 0, int maxNotes = 1000, int maxBytes = 1 << 20)
     {
-        store.Tell(new GetNotes(after, upTo, maxNotes, maxBytes, TestActor));
-        return ExpectMsg<NotesChunk>();
+        store.Tell(new GetNotes(after, upTo, maxNotes, maxBytes, TestActor, 9));
+        return ExpectMsg<NotesChunk>(chunk => Assert.Equal(9, chunk.Correlation));
     }
 
     private void Restart(ref IActorRef store, int snapshotEvery = 1000)
@@ -54,7 +56,7 @@ public class NotesStoreSpecs(ITestOutputHelper output) : TestKit("""
         var store = StartStore();
         var writers = Enumerable.Range(0, 50).Select(_ => CreateTestProbe()).ToList();
         for (var i = 0; i < writers.Count; i++)
-            store.Tell(new StoreNote($"note {i}", writers[i].Ref));
+            store.Tell(new StoreNote($"note {i}", writers[i].Ref, i));
         var ids = writers.Select(w => w.ExpectMsg<NoteStored>().Id).ToList();
         Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), ids.Order());
         Assert.All(Get(store).Notes, n => Assert.Equal($"note {ids.IndexOf(n.Id)}", n.Text));
