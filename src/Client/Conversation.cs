@@ -1,15 +1,17 @@
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Requests;
+using ActorSockets.Protocol.Settings;
 
 namespace ActorSockets.Client;
 
 /// <summary>
-/// The two ways to use the client. At a terminal: asks for the first and the second number and
-/// prints the sum, as in the course's seed, and also takes a whole line such as <c>3 4</c> or a
-/// command (HELP, STATS, PING). From a script: every input line is one request and every reply
-/// line is printed as the server sent it, without tag.
+/// The two ways to use the client. At a terminal, as in the course's seeds: for <c>sum</c> it asks
+/// for the first and the second number and prints the sum (a whole line such as <c>3 4</c>, or a
+/// command such as HELP, works too); for <c>notes</c> it takes <c>POST text</c> and <c>GET</c> at a
+/// prompt. From a script: every input line is one request and every reply line is printed as the
+/// server sent it, without tag. Over UDP, a GET's pages are fetched and printed as one reply.
 /// </summary>
-internal sealed class Conversation(ServerLink link, TextReader input, TextWriter output)
+internal sealed class Conversation(ServerLink link, ServiceKind service, TextReader input, TextWriter output)
 {
     private static readonly string[] CommandWords = ["PING", "HELP", "STATS", "QUIT", "CRASH"];
     private static readonly TimeSpan RefusalGrace = TimeSpan.FromMilliseconds(200);
@@ -20,7 +22,7 @@ internal sealed class Conversation(ServerLink link, TextReader input, TextWriter
         {
             if (line.Length == 0)
                 continue; // the server answers nothing to an empty line; waiting for it would hang
-            foreach (var reply in await link.RequestAsync(line, cancel))
+            foreach (var reply in await NotesPager.RequestAsync(link, line, cancel))
                 await output.WriteLineAsync(reply);
             if (IsQuit(line))
                 return ExitCodes.Ok;
@@ -40,6 +42,8 @@ internal sealed class Conversation(ServerLink link, TextReader input, TextWriter
                 throw refused;
             await moment.CancelAsync();
         }
+        if (service == ServiceKind.Notes)
+            return await RunNotesAsync(cancel);
         await output.WriteLineAsync($"Connected to the sum service over {link.Description}.");
         await output.WriteLineAsync("Type a number and Enter, then the second; or both at once (3 4); HELP, STATS, PING; quit or Ctrl+D to leave.");
         while (true)
@@ -59,6 +63,23 @@ internal sealed class Conversation(ServerLink link, TextReader input, TextWriter
                 request = $"{first.Trim()} {second.Trim()}";
             }
             await ShowAsync(request, await link.RequestAsync(request, cancel));
+        }
+    }
+
+    /// <summary>The notes board at a prompt: POST text, GET, GET after-id, and the common commands.</summary>
+    private async Task<int> RunNotesAsync(CancellationToken cancel)
+    {
+        await output.WriteLineAsync($"Connected to the notes service over {link.Description}.");
+        await output.WriteLineAsync("Type POST <text> to add a note, GET to read the board (GET <id>: the notes after it); HELP, STATS; quit or Ctrl+D to leave.");
+        while (true)
+        {
+            var line = await ReadInputAsync("notes> ", cancel);
+            if (line is null || IsQuit(line))
+                return await LeaveAsync(line is not null, cancel);
+            if (line.Trim().Length == 0)
+                continue;
+            foreach (var reply in await NotesPager.RequestAsync(link, line, cancel))
+                await output.WriteLineAsync(reply);
         }
     }
 

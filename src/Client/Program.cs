@@ -42,7 +42,7 @@ root.SetAction(async (parsed, cancel) =>
         await using ServerLink link = settings.Transport == Transport.Tcp
             ? await TcpLink.ConnectAsync(settings.EndPoint, perTry, cancel)
             : new UdpLink(settings.EndPoint, perTry, tryCount);
-        var conversation = new Conversation(link, Console.In, Console.Out);
+        var conversation = new Conversation(link, settings.Service, Console.In, Console.Out);
         return Console.IsInputRedirected
             ? await conversation.RunScriptAsync(cancel)
             : await conversation.RunInteractiveAsync(cancel);

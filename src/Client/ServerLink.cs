@@ -10,10 +10,13 @@ namespace ActorSockets.Client;
 /// </summary>
 internal abstract class ServerLink : IAsyncDisposable
 {
-    /// <summary>Reply lines as they arrive, tags still on; completed when the server closes.</summary>
+    /// <summary>What the server sent, tags still on: TCP a line per item, UDP a datagram per item; completed when the server closes.</summary>
     protected Channel<string> Incoming { get; } = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
     public abstract string Description { get; }
+
+    /// <summary>UDP: a GET reply is one page, ending with MORE when notes are left.</summary>
+    public abstract bool PagesReplies { get; }
 
     /// <summary>Sends one request and returns its reply lines, tags removed. Throws <see cref="ClientFailure"/>.</summary>
     public abstract Task<IReadOnlyList<string>> RequestAsync(string request, CancellationToken cancel);

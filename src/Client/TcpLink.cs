@@ -24,6 +24,8 @@ internal sealed class TcpLink : ServerLink
 
     public override string Description { get; }
 
+    public override bool PagesReplies => false;
+
     public static async Task<TcpLink> ConnectAsync(IPEndPoint server, TimeSpan wait, CancellationToken cancel)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -6,7 +6,7 @@ using ActorSockets.Protocol;
 namespace ActorSockets.Client;
 
 /// <summary>
-/// The client's UDP conversation. Each request carries a fresh tag (<c>@c1</c>, <c>@c2</c>, …); the
+/// The client's UDP conversation; <see cref="ServerLink.Incoming"/> holds whole datagrams. Each request carries a fresh tag (<c>@c1</c>, <c>@c2</c>, …); the
 /// client waits for a reply with that tag, sends the same request again when none comes in time,
 /// and gives up after the last try. Replies to earlier tries are recognised by their tag and dropped.
 /// </summary>
@@ -33,6 +33,8 @@ internal sealed class UdpLink : ServerLink
 
     public override string Description { get; }
 
+    public override bool PagesReplies => true;
+
     public override async Task<IReadOnlyList<string>> RequestAsync(string request, CancellationToken cancel)
     {
         var tag = $"c{_nextTag++}";
@@ -44,7 +46,7 @@ internal sealed class UdpLink : ServerLink
             timeout.CancelAfter(_wait);
             try
             {
-                return await ReadReplyAsync(request, tag, timeout.Token);
+                return await ReadReplyAsync(tag, timeout.Token);
             }
             catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
             {
@@ -55,27 +57,27 @@ internal sealed class UdpLink : ServerLink
             $"no reply from {Description} after {_tries} tries of {_wait.TotalSeconds:0.#}s each");
     }
 
-    private async Task<IReadOnlyList<string>> ReadReplyAsync(string request, string tag, CancellationToken cancel)
+    /// <summary>The reply is the first datagram whose lines carry the request's tag (all of its lines).</summary>
+    private async Task<IReadOnlyList<string>> ReadReplyAsync(string tag, CancellationToken cancel)
     {
-        var reply = new ReplyCollector(request);
         while (true)
         {
-            if (!await Incoming.Reader.WaitToReadAsync(cancel) || !Incoming.Reader.TryRead(out var raw))
+            if (!await Incoming.Reader.WaitToReadAsync(cancel) || !Incoming.Reader.TryRead(out var datagram))
                 throw _receiveError is { } e
                     ? new ClientFailure(ExitCodes.CannotConnect, $"cannot reach {Description}: {TcpLink.Describe(e)}")
                     : ClientFailure.Closed();
-            var (lineTag, line) = ReplyCollector.SplitTag(raw);
-            if (lineTag.Length == 0 && ClientFailure.From(line) is { } failure)
+            var lines = datagram.Split('\n').Select(ReplyCollector.SplitTag).ToList();
+            var (lineTag, first) = lines[0];
+            if (lineTag.Length == 0 && ClientFailure.From(first) is { } failure)
                 throw failure;
             // ERR too-long and ERR utf8 cannot carry the tag of a request the server could not read;
             // with one request in flight, an untagged ERR is its answer.
-            var untaggedError = lineTag.Length == 0 && line.StartsWith("ERR ", StringComparison.Ordinal);
+            var untaggedError = lineTag.Length == 0 && first.StartsWith("ERR ", StringComparison.Ordinal);
             if (lineTag != tag && !untaggedError)
-                continue;
-            if (ClientFailure.From(line) is { } tagged)
+                continue; // a late reply to an earlier try
+            if (ClientFailure.From(first) is { } tagged)
                 throw tagged;
-            if (reply.Add(line))
-                return reply.Lines;
+            return lines.Select(l => l.Line).ToList();
         }
     }
 
@@ -101,9 +103,10 @@ internal sealed class UdpLink : ServerLink
             while (true)
             {
                 var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
-                var text = Encoding.UTF8.GetString(buffer, 0, n);
-                foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                    Incoming.Writer.TryWrite(line);
+                // One datagram is one reply: its lines stay together (a page and its MORE line).
+                var text = Encoding.UTF8.GetString(buffer, 0, n).TrimEnd('\n');
+                if (text.Length > 0)
+                    Incoming.Writer.TryWrite(text);
             }
         }
         catch (SocketException e)

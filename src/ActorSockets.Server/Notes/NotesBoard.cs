@@ -49,7 +49,9 @@ public sealed class NotesBoard
         for (var id = start + 1; id <= end && notes.Count < maxNotes; id++)
         {
             var text = _texts[(int)(id - 1)];
-            bytes += Encoding.UTF8.GetByteCount(text) + 24;
+            // Text bytes only: no page or chunk can hold more text than its own size, so this never
+            // hands over too few notes; the caller cuts the exact page.
+            bytes += Encoding.UTF8.GetByteCount(text);
             if (notes.Count > 0 && bytes > maxBytes)
                 break;
             notes.Add(new Note(id, text));
