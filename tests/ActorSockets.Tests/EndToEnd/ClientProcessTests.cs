@@ -42,6 +42,19 @@ public class ClientProcessTests
     }
 
     [Fact]
+    public async Task Over_udp_a_notes_get_fetches_every_page_and_prints_one_reply()
+    {
+        await using var server = await RunningServer.StartAsync("service=notes", "transport=udp", "notes.store=memory");
+        var posts = string.Concat(Enumerable.Range(1, 60).Select(i => $"POST note {i} {new string('n', 60)}\n"));
+        var (exit, stdout, stderr) = await RunAsync(Target(server.EndPoint, "udp", "--set", "service=notes"), posts + "GET\n");
+        Assert.True(exit == ExitCodes.Ok, stderr);
+        var lines = stdout.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => $"OK {i}"), lines.Take(60));
+        Assert.Equal("NOTES 60 60", lines[60]);
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => $"{i} note {i} {new string('n', 60)}"), lines.Skip(61));
+    }
+
+    [Fact]
     public async Task A_full_server_makes_the_client_exit_busy()
     {
         await using var server = await RunningServer.StartAsync("clients-limit=1", "timeout=off");

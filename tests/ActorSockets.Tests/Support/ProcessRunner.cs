@@ -94,6 +94,9 @@ internal sealed class ProcessRunner : IAsyncDisposable
             throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>SIGKILL: no shutdown, no flush; what was not on disk is gone.</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: true);
+
     private const int SigTerm = 15;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -114,7 +114,11 @@ internal sealed class UdpTestClient : IDisposable
     /// Sends a tagged request until its reply comes (UDP may drop one under load), bounded in tries.
     /// Returns the reply without the tag.
     /// </summary>
-    public async Task<string> AskReliablyAsync(string tag, string request, int tries = 5)
+    public async Task<string> AskReliablyAsync(string tag, string request, int tries = 5) =>
+        (await AskReliablyRawAsync(tag, request, tries))[(tag.Length + 2)..];
+
+    /// <summary>As <see cref="AskReliablyAsync"/>, but the datagram exactly as it came, every line tagged.</summary>
+    public async Task<string> AskReliablyRawAsync(string tag, string request, int tries = 5)
     {
         for (var attempt = 0; attempt < tries; attempt++)
         {
@@ -123,7 +127,7 @@ internal sealed class UdpTestClient : IDisposable
             while (DateTime.UtcNow < deadline && await ReceiveAsync(deadline - DateTime.UtcNow) is { } reply)
             {
                 if (reply.StartsWith($"@{tag} ", StringComparison.Ordinal))
-                    return reply[(tag.Length + 2)..];
+                    return reply;
             }
         }
         throw new TimeoutException($"no reply to @{tag} {request} after {tries} tries");
