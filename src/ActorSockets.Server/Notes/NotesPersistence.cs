@@ -10,8 +10,11 @@ namespace ActorSockets.Server.Notes;
 /// </summary>
 public static class NotesPersistence
 {
-    /// <summary>Notes between snapshots: recovery replays at most this many events.</summary>
-    public const int SnapshotEvery = 1000;
+    /// <summary>
+    /// Notes between snapshots: recovery replays at most about this many events. A snapshot holds the
+    /// whole board, so taking one too often costs more than the replay it saves.
+    /// </summary>
+    public const int SnapshotEvery = 5000;
 
     /// <summary>The HOCON for the configured store; for SQLite, makes the database's folder if missing.</summary>
     public static Config For(ActorSocketsSettings settings)

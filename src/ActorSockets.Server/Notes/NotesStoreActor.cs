@@ -28,6 +28,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     private readonly Dictionary<long, StoreNote> _awaiting = [];
     private NotesBoard _board = NotesBoard.Empty;
     private long _nextId = 1;
+    private bool _snapshotting;
 
     public NotesStoreActor(int snapshotEvery)
     {
@@ -52,8 +53,15 @@ public sealed class NotesStoreActor : ReceivePersistentActor
             get.ReplyTo.Tell(new NotesChunk(_board.Count, remaining, notes, get.Correlation));
         });
         Command<SaveSnapshotSuccess>(saved =>
-            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(failed => _log.Warning("notes snapshot not saved: {0}", failed.Cause.Message));
+        {
+            _snapshotting = false;
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failed =>
+        {
+            _snapshotting = false;
+            _log.Warning("notes snapshot not saved: {0}", failed.Cause.Message);
+        });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failed => _log.Warning("old notes snapshots not deleted: {0}", failed.Cause.Message));
     }
@@ -76,8 +84,12 @@ public sealed class NotesStoreActor : ReceivePersistentActor
             _board = _board.Apply(persisted);
             if (_awaiting.Remove(persisted.Id, out var request))
                 request.ReplyTo.Tell(new NoteStored(persisted.Id, request.Correlation));
-            if (persisted.Id % _snapshotEvery == 0)
+            // A snapshot holds the whole board: never start one while the last is still being written.
+            if (persisted.Id % _snapshotEvery == 0 && !_snapshotting)
+            {
+                _snapshotting = true;
                 SaveSnapshot(_board.ToSnapshot());
+            }
         });
     }
 

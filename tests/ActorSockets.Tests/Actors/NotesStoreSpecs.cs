@@ -86,8 +86,9 @@ public class NotesStoreSpecs(ITestOutputHelper output) : TestKit("""
             Persistence.Instance.Apply(Sys).SnapshotStoreFor(null).Tell(
                 new LoadSnapshot(NotesStoreActor.BoardPersistenceId, SnapshotSelectionCriteria.Latest, long.MaxValue), TestActor);
             var loaded = ExpectMsg<LoadSnapshotResult>();
-            Assert.Equal(6, loaded.Snapshot?.Metadata.SequenceNr);
-            Assert.Equal(6, ((NotesSnapshot)loaded.Snapshot!.Snapshot).Texts.Length);
+            // At 3 or 6: a snapshot is skipped while the previous one is still being written.
+            Assert.Contains(loaded.Snapshot?.Metadata.SequenceNr ?? 0, new long[] { 3, 6 });
+            Assert.Equal(loaded.Snapshot!.Metadata.SequenceNr, ((NotesSnapshot)loaded.Snapshot.Snapshot).Texts.Length);
         }, TimeSpan.FromSeconds(5));
 
         Restart(ref store, snapshotEvery: 3);
