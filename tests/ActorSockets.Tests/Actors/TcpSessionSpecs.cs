@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
+using ActorSockets.Protocol.Notes;
 using ActorSockets.Server.Limiting;
+using ActorSockets.Server.Notes;
 using ActorSockets.Server.Services;
 using ActorSockets.Server.Sessions;
 using ActorSockets.Tests.Support;
@@ -192,5 +194,76 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
         s.Connection.ExpectMsg<Tcp.Close>();
         ExpectTerminated(s.Session);
         s.Parent.FishForMessage(m => m is LimiterProtocol.SessionEnded { Reason: SessionEndReason.Crashed });
+    }
+
+    private Started StartNotes(TestProbe store, params string[] sets)
+    {
+        var settings = TestSettings.Create(["service=notes", "timeout=off", .. sets]);
+        var connection = CreateTestProbe();
+        var parent = CreateTestProbe();
+        var info = new SessionInfo(1, new IPEndPoint(IPAddress.Loopback, 40000), settings, new NotesService(store.Ref));
+        var session = parent.ChildActorOf(TcpSessionActor.Props(info, connection.Ref), "notes-session",
+            new OneForOneStrategy(_ => Directive.Stop));
+        connection.ExpectMsg<Tcp.Register>();
+        return new Started(connection, parent, session);
+    }
+
+    [Fact]
+    public void Notes_session_should_answer_ok_only_when_the_store_confirms_and_keep_later_requests_waiting()
+    {
+        var store = CreateTestProbe();
+        var s = StartNotes(store);
+        Send(s, "POST one\nPING\n");
+        var post = store.ExpectMsg<NotesProtocol.StoreNote>();
+        Assert.Equal("one", post.Text);
+        s.Connection.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // no OK before the store's word, no PONG before the OK
+        post.ReplyTo.Tell(new NotesProtocol.NoteStored(41, post.Correlation - 1)); // a stale answer: ignored
+        post.ReplyTo.Tell(new NotesProtocol.NoteStored(42, post.Correlation));
+        Assert.Equal("OK 42\nPONG\n", ExpectWriteAndAck(s));
+    }
+
+    [Fact]
+    public void Notes_session_should_turn_a_store_failure_into_err_storage_and_go_on()
+    {
+        var store = CreateTestProbe();
+        var s = StartNotes(store);
+        Send(s, "@t POST one\n");
+        var post = store.ExpectMsg<NotesProtocol.StoreNote>();
+        post.ReplyTo.Tell(new NotesProtocol.NoteNotStored("the journal could not write: disk full", post.Correlation));
+        Assert.Equal("@t ERR storage: the journal could not write: disk full\n", ExpectWriteAndAck(s));
+        Send(s, "PING\n");
+        Assert.Equal("PONG\n", ExpectWriteAndAck(s));
+    }
+
+    [Fact]
+    public void Notes_session_should_answer_a_retried_tagged_post_from_memory()
+    {
+        var store = CreateTestProbe();
+        var s = StartNotes(store);
+        Send(s, "@r POST once\n");
+        var post = store.ExpectMsg<NotesProtocol.StoreNote>();
+        post.ReplyTo.Tell(new NotesProtocol.NoteStored(7, post.Correlation));
+        Assert.Equal("@r OK 7\n", ExpectWriteAndAck(s));
+        Send(s, "@r POST once\n");
+        Assert.Equal("@r OK 7\n", ExpectWriteAndAck(s));
+        store.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // stored once
+    }
+
+    [Fact]
+    public void Notes_session_should_stream_a_get_chunk_by_chunk_as_the_client_takes_it()
+    {
+        var store = CreateTestProbe();
+        var s = StartNotes(store);
+        Send(s, "GET\n");
+        var first = store.ExpectMsg<NotesProtocol.GetNotes>();
+        first.ReplyTo.Tell(new NotesProtocol.NotesChunk(3, 3, [new Note(1, "a"), new Note(2, "b")], first.Correlation));
+        var write = s.Connection.ExpectMsg<Tcp.Write>();
+        Assert.Equal("NOTES 3 3\n1 a\n2 b\n", write.Data.ToString(Encoding.UTF8));
+        store.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // the next chunk waits for the client
+        s.Session.Tell(write.Ack, s.Connection.Ref);
+        var next = store.ExpectMsg<NotesProtocol.GetNotes>();
+        Assert.Equal((2L, 3L), (next.AfterId, next.UpToId));
+        next.ReplyTo.Tell(new NotesProtocol.NotesChunk(4, 1, [new Note(3, "c")], next.Correlation));
+        Assert.Equal("3 c\n", ExpectWriteAndAck(s));
     }
 }
