@@ -42,8 +42,12 @@ internal sealed class Conversation(ServerLink link, ServiceKind service, TextRea
                 throw refused;
             await moment.CancelAsync();
         }
-        if (service == ServiceKind.Notes)
-            return await RunNotesAsync(cancel);
+        return service == ServiceKind.Notes ? await RunNotesAsync(cancel) : await RunSumAsync(cancel);
+    }
+
+    /// <summary>The sum at a prompt, as in the seed: the first number, the second, the sum.</summary>
+    private async Task<int> RunSumAsync(CancellationToken cancel)
+    {
         await output.WriteLineAsync($"Connected to the sum service over {link.Description}.");
         await output.WriteLineAsync("Type a number and Enter, then the second; or both at once (3 4); HELP, STATS, PING; quit or Ctrl+D to leave.");
         while (true)
