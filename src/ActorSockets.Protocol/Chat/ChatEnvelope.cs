@@ -1,0 +1,172 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Encodings;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Modes;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Security;
+
+namespace ActorSockets.Protocol.Chat;
+
+/// <summary>Who sends a chat message: the byte that enters the additional data.</summary>
+public enum ChatDirection : byte
+{
+    ClientToServer = (byte)'C',
+    ServerToClient = (byte)'S',
+}
+
+/// <summary>The five fields of a <c>MSG</c> line, decoded from base64 but not yet checked.</summary>
+public sealed record SealedMessage(long Seq, byte[] WrappedKey, byte[] Nonce, byte[] Ciphertext, byte[] Signature)
+{
+    public string ToLine() =>
+        $"MSG {Seq.ToString(CultureInfo.InvariantCulture)} {Convert.ToBase64String(WrappedKey)} {Convert.ToBase64String(Nonce)} " +
+        $"{Convert.ToBase64String(Ciphertext)} {Convert.ToBase64String(Signature)}";
+}
+
+/// <summary>
+/// The chat envelope of PROTOCOL.md section 5, to the letter, so that other implementations
+/// interoperate: a fresh 32-byte key K and 12-byte nonce N per message; K wrapped with RSA-OAEP
+/// (SHA-256, MGF1-SHA-256, empty label) for the recipient; the UTF-8 text sealed with AES-256-GCM
+/// under K and N with additional data <c>"chat/1" ‖ dir ‖ seq (8 bytes, big-endian)</c>, the 16-byte
+/// tag appended; and RSA-PSS (SHA-256, MGF1-SHA-256, salt 32) by the sender over
+/// <c>aad ‖ wrapped-key ‖ N ‖ ciphertext</c>.
+/// </summary>
+public static class ChatEnvelope
+{
+    public const int KeyBytes = 32;
+    public const int NonceBytes = 12;
+    public const int TagBits = 128;
+    public const int SaltBytes = 32;
+    private static readonly byte[] Version = "chat/1"u8.ToArray();
+    private static readonly SecureRandom Random = new();
+
+    public static byte[] AdditionalData(ChatDirection direction, long seq)
+    {
+        var aad = new byte[Version.Length + 1 + 8];
+        Version.CopyTo(aad, 0);
+        aad[Version.Length] = (byte)direction;
+        BinaryPrimitives.WriteUInt64BigEndian(aad.AsSpan(Version.Length + 1), (ulong)seq);
+        return aad;
+    }
+
+    public static SealedMessage Seal(string text, long seq, ChatDirection direction, RsaKeyParameters recipient, RsaKeyParameters sender)
+    {
+        var key = new byte[KeyBytes];
+        var nonce = new byte[NonceBytes];
+        Random.NextBytes(key);
+        Random.NextBytes(nonce);
+        var aad = AdditionalData(direction, seq);
+
+        var oaep = Oaep();
+        oaep.Init(true, new ParametersWithRandom(recipient, Random));
+        var wrapped = oaep.ProcessBlock(key, 0, key.Length);
+
+        var gcm = new GcmBlockCipher(new AesEngine());
+        gcm.Init(true, new AeadParameters(new KeyParameter(key), TagBits, nonce, aad));
+        var plain = Encoding.UTF8.GetBytes(text);
+        var ciphertext = new byte[gcm.GetOutputSize(plain.Length)];
+        var length = gcm.ProcessBytes(plain, 0, plain.Length, ciphertext, 0);
+        gcm.DoFinal(ciphertext, length);
+
+        var signer = Pss();
+        signer.Init(true, new ParametersWithRandom(sender, Random));
+        Feed(signer, aad, wrapped, nonce, ciphertext);
+        return new SealedMessage(seq, wrapped, nonce, ciphertext, signer.GenerateSignature());
+    }
+
+    /// <summary>Reads the form of a <c>MSG</c> line: five fields, a number and four base64 fields.</summary>
+    public static SealedMessage Parse(string line)
+    {
+        var fields = line.Split(' ');
+        if (fields.Length != 6 || !fields[0].Equals("MSG", StringComparison.OrdinalIgnoreCase))
+            throw new ChatCryptoException("a message is MSG <seq> <wrapped-key> <nonce> <ciphertext> <signature>");
+        if (!long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq < 1)
+            throw new ChatCryptoException("seq is not a number from 1 up");
+        try
+        {
+            return new SealedMessage(seq, Convert.FromBase64String(fields[2]), Convert.FromBase64String(fields[3]),
+                Convert.FromBase64String(fields[4]), Convert.FromBase64String(fields[5]));
+        }
+        catch (FormatException)
+        {
+            throw new ChatCryptoException("a field is not base64");
+        }
+    }
+
+    /// <summary>
+    /// Checks, in the protocol's order after the form and the turn: the seq expected, the signature,
+    /// then decrypts and checks the size. Throws <see cref="ChatCryptoException"/> naming what failed.
+    /// </summary>
+    public static string Open(SealedMessage message, long expectedSeq, ChatDirection direction,
+        RsaKeyParameters sender, RsaKeyParameters recipient, int maxMessageBytes)
+    {
+        if (message.Seq != expectedSeq)
+            throw new ChatCryptoException($"wrong seq {message.Seq}, expected {expectedSeq}");
+        var aad = AdditionalData(direction, message.Seq);
+
+        var verifier = Pss();
+        verifier.Init(false, sender);
+        Feed(verifier, aad, message.WrappedKey, message.Nonce, message.Ciphertext);
+        if (!verifier.VerifySignature(message.Signature))
+            throw new ChatCryptoException("bad signature");
+
+        byte[] key;
+        try
+        {
+            var oaep = Oaep();
+            oaep.Init(false, recipient);
+            key = oaep.ProcessBlock(message.WrappedKey, 0, message.WrappedKey.Length);
+        }
+        catch (InvalidCipherTextException)
+        {
+            throw new ChatCryptoException("the wrapped key cannot be unwrapped");
+        }
+        catch (DataLengthException)
+        {
+            throw new ChatCryptoException("the wrapped key cannot be unwrapped");
+        }
+        if (key.Length != KeyBytes || message.Nonce.Length != NonceBytes || message.Ciphertext.Length < TagBits / 8)
+            throw new ChatCryptoException("bad key, nonce or ciphertext length");
+
+        byte[] plain;
+        try
+        {
+            var gcm = new GcmBlockCipher(new AesEngine());
+            gcm.Init(false, new AeadParameters(new KeyParameter(key), TagBits, message.Nonce, aad));
+            plain = new byte[gcm.GetOutputSize(message.Ciphertext.Length)];
+            var length = gcm.ProcessBytes(message.Ciphertext, 0, message.Ciphertext.Length, plain, 0);
+            gcm.DoFinal(plain, length);
+        }
+        catch (InvalidCipherTextException)
+        {
+            throw new ChatCryptoException("bad tag");
+        }
+        if (plain.Length > maxMessageBytes)
+            throw new ChatCryptoException($"message exceeds {maxMessageBytes} bytes");
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(plain);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new ChatCryptoException("the text is not valid UTF-8");
+        }
+    }
+
+    /// <summary>True for the message that ends a chat: <c>Good Bye</c>, trimmed, in any letter case.</summary>
+    public static bool IsGoodBye(string text) => text.Trim().Equals("Good Bye", StringComparison.OrdinalIgnoreCase);
+
+    private static OaepEncoding Oaep() => new(new RsaEngine(), new Sha256Digest(), new Sha256Digest(), null);
+
+    private static PssSigner Pss() => new(new RsaEngine(), new Sha256Digest(), SaltBytes);
+
+    private static void Feed(ISigner signer, params byte[][] parts)
+    {
+        foreach (var part in parts)
+            signer.BlockUpdate(part, 0, part.Length);
+    }
+}

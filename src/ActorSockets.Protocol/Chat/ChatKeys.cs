@@ -1,0 +1,151 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Utilities.IO.Pem;
+using Org.BouncyCastle.X509;
+using BigInteger = Org.BouncyCastle.Math.BigInteger;
+
+namespace ActorSockets.Protocol.Chat;
+
+/// <summary>An RSA key pair for chat: the private key, and the public key as DER SubjectPublicKeyInfo.</summary>
+public sealed class ChatKeyPair
+{
+    public ChatKeyPair(RsaPrivateCrtKeyParameters privateKey)
+    {
+        Private = privateKey;
+        Public = new RsaKeyParameters(false, privateKey.Modulus, privateKey.PublicExponent);
+        PublicDer = ChatKeys.PublicKeyDer(Public);
+    }
+
+    public RsaPrivateCrtKeyParameters Private { get; }
+    public RsaKeyParameters Public { get; }
+    public byte[] PublicDer { get; }
+    public int Bits => Private.Modulus.BitLength;
+    public string Fingerprint => ChatKeys.Fingerprint(PublicDer);
+    /// <summary>Standard, padded base64 of the DER SubjectPublicKeyInfo, as it travels in HELLO and KEY.</summary>
+    public string PublicBase64 => Convert.ToBase64String(PublicDer);
+}
+
+/// <summary>
+/// RSA keys as PROTOCOL.md section 5 wants them: at least 2048 bits, public keys as DER
+/// SubjectPublicKeyInfo, private keys in PEM files (PKCS#8, as <c>openssl genpkey -algorithm RSA</c>
+/// writes them; the older PKCS#1 <c>RSA PRIVATE KEY</c> is read too), and fingerprints
+/// <c>SHA256:</c> + unpadded base64 of SHA-256 over the DER public key.
+/// </summary>
+public static class ChatKeys
+{
+    public const int MinimumBits = 2048;
+
+    public static ChatKeyPair Generate(int bits)
+    {
+        var generator = new RsaKeyPairGenerator();
+        generator.Init(new RsaKeyGenerationParameters(BigInteger.ValueOf(65537), new SecureRandom(), bits, 100));
+        return new ChatKeyPair((RsaPrivateCrtKeyParameters)generator.GenerateKeyPair().Private);
+    }
+
+    public static byte[] PublicKeyDer(RsaKeyParameters publicKey) =>
+        SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(publicKey).GetDerEncoded();
+
+    public static string Fingerprint(byte[] publicKeyDer) =>
+        "SHA256:" + Convert.ToBase64String(SHA256.HashData(publicKeyDer)).TrimEnd('=');
+
+    /// <summary>Reads a peer's public key from base64 DER; throws <see cref="ChatCryptoException"/> with what is wrong.</summary>
+    public static RsaKeyParameters ReadPublicKey(string base64)
+    {
+        byte[] der;
+        try
+        {
+            der = Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            throw new ChatCryptoException("key is not base64");
+        }
+        AsymmetricKeyParameter key;
+        try
+        {
+            key = PublicKeyFactory.CreateKey(der);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or IOException or InvalidOperationException or SecurityUtilityException)
+        {
+            throw new ChatCryptoException("key is not a DER SubjectPublicKeyInfo");
+        }
+        if (key is not RsaKeyParameters { IsPrivate: false } rsa)
+            throw new ChatCryptoException("key is not an RSA public key");
+        if (rsa.Modulus.BitLength < MinimumBits)
+            throw new ChatCryptoException($"key has {rsa.Modulus.BitLength} bits, under {MinimumBits}");
+        return rsa;
+    }
+
+    /// <summary>The private key of a PEM text (PKCS#8 or PKCS#1); throws <see cref="ChatCryptoException"/>.</summary>
+    public static ChatKeyPair ReadPrivateKeyPem(string pem)
+    {
+        PemObject? block;
+        try
+        {
+            block = new PemReader(new StringReader(pem)).ReadPemObject();
+        }
+        catch (IOException e)
+        {
+            throw new ChatCryptoException($"not a PEM file: {e.Message}");
+        }
+        RsaPrivateCrtKeyParameters key;
+        try
+        {
+            key = block?.Type switch
+            {
+                "PRIVATE KEY" => PrivateKeyFactory.CreateKey(block.Content) as RsaPrivateCrtKeyParameters
+                    ?? throw new ChatCryptoException("the PEM private key is not RSA"),
+                "RSA PRIVATE KEY" => ToParameters(RsaPrivateKeyStructure.GetInstance(block.Content)),
+                null => throw new ChatCryptoException("no PEM block found"),
+                _ => throw new ChatCryptoException($"a PEM \"{block.Type}\" block is not a private key (expected PRIVATE KEY)"),
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or IOException or InvalidOperationException)
+        {
+            throw new ChatCryptoException($"the PEM private key cannot be read: {e.Message}");
+        }
+        if (key.Modulus.BitLength < MinimumBits)
+            throw new ChatCryptoException($"the key has {key.Modulus.BitLength} bits, under {MinimumBits}");
+        return new ChatKeyPair(key);
+    }
+
+    /// <summary>PKCS#8 PEM, <c>-----BEGIN PRIVATE KEY-----</c>.</summary>
+    public static string WritePrivateKeyPem(ChatKeyPair keys)
+    {
+        var der = PrivateKeyInfoFactory.CreatePrivateKeyInfo(keys.Private).GetDerEncoded();
+        using var text = new StringWriter();
+        new PemWriter(text).WriteObject(new PemObject("PRIVATE KEY", der));
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Loads the key file, or makes a key of <paramref name="bits"/> and saves it (folder made if
+    /// missing, file readable by its owner only). Throws <see cref="ChatCryptoException"/> for a file
+    /// that is not a usable key.
+    /// </summary>
+    public static (ChatKeyPair Keys, bool Created) LoadOrCreate(string path, int bits)
+    {
+        if (File.Exists(path))
+            return (ReadPrivateKeyPem(File.ReadAllText(path)), false);
+        var keys = Generate(bits);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(folder);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var file = new StreamWriter(path, System.Text.Encoding.ASCII, options))
+            file.Write(WritePrivateKeyPem(keys));
+        return (keys, true);
+    }
+
+    private static RsaPrivateCrtKeyParameters ToParameters(RsaPrivateKeyStructure k) =>
+        new(k.Modulus, k.PublicExponent, k.PrivateExponent, k.Prime1, k.Prime2, k.Exponent1, k.Exponent2, k.Coefficient);
+}
+
+/// <summary>A chat check that failed; the message is what follows <c>ERR crypto: </c>.</summary>
+public sealed class ChatCryptoException(string message) : Exception(message);
