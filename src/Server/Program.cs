@@ -3,7 +3,7 @@ using ActorSockets.Configuration;
 using ActorSockets.ServerApp;
 
 var options = new CommonOptions();
-var root = new RootCommand("ActorSockets server: the sum and notes services (chat to come) over TCP or UDP, IPv4 or IPv6, on Akka.NET.");
+var root = new RootCommand("ActorSockets server: the sum, notes and chat services over TCP or UDP, IPv4 or IPv6, on Akka.NET.");
 options.AddTo(root);
 root.SetAction((parsed, cancel) => ServerProgram.RunAsync(options.Read(parsed), cancel));
 

@@ -42,6 +42,14 @@ public static class Request
         return body.IsEmpty ? RequestStatus.NothingAfterTag : RequestStatus.Ok;
     }
 
+    /// <summary>For a service without tags (chat): the whole line is the body, once it is valid UTF-8.</summary>
+    public static RequestStatus ParseUntagged(ReadOnlySpan<byte> line, out ReadOnlySpan<byte> tag, out ReadOnlySpan<byte> body)
+    {
+        tag = default;
+        body = line;
+        return Utf8.IsValid(line) ? RequestStatus.Ok : RequestStatus.InvalidUtf8;
+    }
+
     /// <summary>1 to 32 characters of <c>A-Z a-z 0-9 _ -</c>.</summary>
     public static bool IsValidTag(ReadOnlySpan<byte> tag)
     {

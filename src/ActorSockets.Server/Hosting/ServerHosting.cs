@@ -27,11 +27,16 @@ public static class ServerHosting
     private static readonly TimeSpan UnbindTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(9);
 
-    /// <summary>Adds the server. Throws <see cref="SettingsException"/> for a service not available.</summary>
-    public static IServiceCollection AddActorSocketsServer(this IServiceCollection services, LoadedConfig config)
+    /// <summary>
+    /// Adds the server. Throws <see cref="SettingsException"/> for a setting found unusable before binding
+    /// (a chat key file that is not a key). <paramref name="console"/> is where the chat operator
+    /// reads and writes; the process's console unless given.
+    /// </summary>
+    public static IServiceCollection AddActorSocketsServer(this IServiceCollection services, LoadedConfig config,
+        ServerConsole? console = null)
     {
         var settings = config.Settings;
-        ServiceCatalog.EnsureAvailable(settings);
+        var prepared = ServiceCatalog.Prepare(settings);
         var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings) : Config.Empty;
         var status = new ListenerStatus();
         services.AddSingleton(status);
@@ -49,7 +54,7 @@ public static class ServerHosting
                 })
                 .WithActors((system, registry) =>
                 {
-                    var service = ServiceCatalog.Start(settings, system);
+                    var service = ServiceCatalog.Start(prepared, system, console ?? ServerConsole.Standard);
                     var limiter = system.ActorOf(LimiterActor.Props(settings, service), "limiter");
                     var listener = system.ActorOf(settings.Transport == Transport.Tcp
                         ? TcpListenerActor.Props(settings, limiter, status)

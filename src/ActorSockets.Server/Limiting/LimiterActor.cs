@@ -159,6 +159,8 @@ public sealed class LimiterActor : UntypedActor
         SessionEndReason.LineTooLong => "closed: line too long",
         SessionEndReason.Shutdown => "closed: server stopping",
         SessionEndReason.ServiceFailed => "closed: the service stopped answering mid-reply",
+        SessionEndReason.Goodbye => "closed: Good Bye",
+        SessionEndReason.CryptoFailed => "closed: a chat check failed (ERR crypto)",
         _ => reason.ToString(),
     };
 

@@ -17,8 +17,9 @@ public interface IService
 }
 
 /// <summary>What a service session knows of its client session.</summary>
-/// <param name="Session">The session actor: where answers from other actors (the notes store) are sent.</param>
-public sealed record ServiceContext(IActorRef Session, ActorSocketsSettings Settings);
+/// <param name="Session">The session actor: where answers from other actors (the notes store, the chat operator) are sent.</param>
+/// <param name="SessionId">The session's number, as the logs and the chat operator show it.</param>
+public sealed record ServiceContext(IActorRef Session, long SessionId, ActorSocketsSettings Settings);
 
 /// <summary>Where a request stands after a step of the service.</summary>
 public enum ServiceStep
@@ -40,6 +41,22 @@ public enum ServiceStep
 /// </summary>
 public interface IServiceSession
 {
+    /// <summary>Lines the server says first, as soon as the client is admitted (chat's HELLO).</summary>
+    void Start(IBufferWriter<byte> reply) { }
+
+    /// <summary>False for a service whose lines are never tagged (chat): the whole line is the request.</summary>
+    bool TakesTags => true;
+
+    /// <summary>Whether the client is the one to speak: the idle timer runs only then (chat waits for its operator).</summary>
+    bool ClientsTurn => true;
+
+    /// <summary>Set when the service has written its last line and the session must close, and why.</summary>
+    Sessions.SessionEndReason? Ending => null;
+
+    /// <summary>
+    /// Answers a request. An answer that comes later returns <see cref="ServiceStep.Pending"/>; a
+    /// message the service did not wait for (the chat operator's line) also reaches <see cref="Continue"/>.
+    /// </summary>
     ServiceStep Handle(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> body, IBufferWriter<byte> reply);
 
     ServiceStep Continue(object message, IBufferWriter<byte> reply);

@@ -1,25 +1,66 @@
+using ActorSockets.Protocol.Chat;
 using ActorSockets.Protocol.Settings;
+using ActorSockets.Server.Chat;
 using ActorSockets.Server.Notes;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorSockets.Server.Services;
+
+/// <summary>What a service needs before the actor system starts: the chat server's key.</summary>
+public sealed record PreparedService(ActorSocketsSettings Settings, ChatKeyPair? ChatKeys, bool ChatKeyCreated);
+
+/// <summary>Where the chat operator reads and writes: the server's console, or a test's.</summary>
+public sealed record ServerConsole(TextReader Input, TextWriter Output)
+{
+    public static readonly ServerConsole Standard = new(Console.In, Console.Out);
+}
 
 /// <summary>The service a config names, and the actors it needs beside the sessions.</summary>
 public static class ServiceCatalog
 {
-    /// <summary>Throws <see cref="SettingsException"/> for a service not available in this version.</summary>
-    public static void EnsureAvailable(ActorSocketsSettings settings)
+    /// <summary>
+    /// Loads what the service needs before anything binds; throws <see cref="SettingsException"/>
+    /// for a chat key file that is not a usable key (so the program exits as for any bad setting).
+    /// </summary>
+    public static PreparedService Prepare(ActorSocketsSettings settings)
     {
-        if (settings.Service == ServiceKind.Chat)
+        if (settings.Service != ServiceKind.Chat)
+            return new PreparedService(settings, null, false);
+        try
+        {
+            var (keys, created) = ChatKeys.LoadOrCreate(settings.ChatServerKey, settings.ChatKeyBits);
+            return new PreparedService(settings, keys, created);
+        }
+        catch (Exception e) when (e is ChatCryptoException or IOException or UnauthorizedAccessException)
+        {
             throw new SettingsException(
-                "config error: actor-sockets.service = \"chat\" is not available in this version yet (available: sum, notes)");
+                $"config error: actor-sockets.chat.server-key = \"{settings.ChatServerKey}\" is not allowed: {e.Message} " +
+                "(a PEM RSA private key of 2048 bits or more, e.g. from openssl genpkey -algorithm RSA; it is made if missing)");
+        }
     }
 
-    /// <summary>Starts what the service needs (the notes store) and returns the service.</summary>
-    public static IService Start(ActorSocketsSettings settings, ActorSystem system) => settings.Service switch
+    /// <summary>Starts what the service needs (the notes store, the chat operator) and returns the service.</summary>
+    public static IService Start(PreparedService prepared, ActorSystem system, ServerConsole console)
     {
-        ServiceKind.Sum => SumService.Instance,
-        ServiceKind.Notes => new NotesService(system.ActorOf(NotesStoreActor.SupervisedProps(NotesPersistence.SnapshotEvery), "notes-store")),
-        _ => throw new InvalidOperationException($"service {settings.Service} is not available"),
-    };
+        var settings = prepared.Settings;
+        switch (settings.Service)
+        {
+            case ServiceKind.Sum:
+                return SumService.Instance;
+            case ServiceKind.Notes:
+                return new NotesService(system.ActorOf(NotesStoreActor.SupervisedProps(NotesPersistence.SnapshotEvery), "notes-store"));
+            case ServiceKind.Chat:
+                var keys = prepared.ChatKeys!;
+                system.Log.Info("chat server key {0} ({1} bits, {2}{3}); responder {4}", keys.Fingerprint, keys.Bits,
+                    settings.ChatServerKey, prepared.ChatKeyCreated ? ", made now" : "", ActorSocketsSettings.NameOf(settings.ChatResponder));
+                if (settings.ChatResponder == ChatResponderKind.Echo)
+                    return new ChatService(keys, null);
+                var chatOperator = system.ActorOf(ChatOperatorActor.Props(console.Output), "chat-operator");
+                ChatOperatorInput.Start(console.Input, chatOperator, CancellationToken.None);
+                return new ChatService(keys, chatOperator);
+            default:
+                throw new InvalidOperationException($"unknown service {settings.Service}");
+        }
+    }
 }

@@ -41,7 +41,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     {
         Info = info;
         Log = Context.GetLogger();
-        _service = info.Service.Open(new ServiceContext(Self, info.Settings));
+        _service = info.Service.Open(new ServiceContext(Self, info.Id, info.Settings));
     }
 
     /// <summary>What the session waits for before it serves the next request.</summary>
@@ -148,6 +148,15 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
                     return false;
                 Track(step);
                 return true;
+            case not null when _awaiting == Awaiting.Nothing && EndReason is null:
+                // A message the service did not ask for, such as the chat operator's answer.
+                var unasked = _service.Continue(message, Outgoing);
+                if (unasked == ServiceStep.NotMine)
+                    return false;
+                Track(unasked);
+                AfterRequest();
+                Flush();
+                return true;
             default:
                 return false;
         }
@@ -169,9 +178,9 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
                 var wasWaiting = _awaiting != Awaiting.Nothing;
                 _awaiting = Awaiting.Nothing;
                 Timers.Cancel(ServiceTimeoutKey);
+                ApplyServiceState();
                 if (!wasWaiting)
                     return; // answered inside Serve, which carries on itself
-                ResumeIdleTimer();
                 AfterRequest();
                 ServeWaiting();
                 Flush();
@@ -190,6 +199,25 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
             default:
                 throw new InvalidOperationException($"a service answered {step} to its own request");
         }
+    }
+
+    /// <summary>The server speaks first when the service has something to say (chat's HELLO).</summary>
+    protected void Greet()
+    {
+        _service.Start(Outgoing);
+        ApplyServiceState();
+        Flush();
+    }
+
+    /// <summary>Closes when the service has said its last line; otherwise runs the idle timer only on the client's turn.</summary>
+    private void ApplyServiceState()
+    {
+        if (_service.Ending is { } reason)
+            End(reason, null);
+        else if (_service.ClientsTurn)
+            ResumeIdleTimer();
+        else
+            PauseIdleTimer();
     }
 
     /// <summary>While the server owes a reply, the client is not idle: its timer waits.</summary>
@@ -237,7 +265,10 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     private void Serve(ReadOnlySpan<byte> line)
     {
         CountRequest();
-        switch (Request.Parse(line, out var tag, out var body))
+        var status = _service.TakesTags
+            ? Request.Parse(line, out var tag, out var body)
+            : Request.ParseUntagged(line, out tag, out body);
+        switch (status)
         {
             case RequestStatus.InvalidUtf8:
                 Replies.WriteLine(Outgoing, default, Replies.Utf8);

@@ -13,6 +13,10 @@ public enum SessionEndReason
     ConnectionLost,
     /// <summary>A TCP line over <c>max-line-bytes</c>: framing is lost, so the connection closes.</summary>
     LineTooLong,
+    /// <summary>Either side of a chat said Good Bye.</summary>
+    Goodbye,
+    /// <summary>A chat check failed (ERR crypto): the connection closes.</summary>
+    CryptoFailed,
     /// <summary>The server is stopping.</summary>
     Shutdown,
     /// <summary>A long reply was under way when the service stopped answering: framing is lost, so the connection closes.</summary>

@@ -48,6 +48,7 @@ public sealed class TcpSessionActor : SessionActor
         base.PreStart();
         // keepOpenOnPeerClosed: a client that half-closes after its last request (nc -N) still gets every reply.
         _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
+        Greet();
     }
 
     protected override void OnReceive(object message)

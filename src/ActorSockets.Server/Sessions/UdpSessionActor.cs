@@ -21,6 +21,12 @@ public sealed class UdpSessionActor : SessionActor
     public static Props Props(SessionInfo info, IActorRef socket) =>
         Akka.Actor.Props.Create(() => new UdpSessionActor(info, socket));
 
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Greet();
+    }
+
     protected override void OnReceive(object message)
     {
         switch (message)

@@ -32,7 +32,7 @@ public class ServerProcessTests
     [InlineData(new[] { "--set", "clients-limit=none" }, "actor-sockets.clients-limit = \"none\"")]
     [InlineData(new[] { "--set", "timeuot=5s" }, "actor-sockets.timeuot is not a known key")]
     [InlineData(new[] { "--config", "/nonexistent/dir/server.conf" }, "config file '/nonexistent/dir/server.conf' not found")]
-    [InlineData(new[] { "--set", "service=chat" }, "is not available in this version yet")]
+    [InlineData(new[] { "--set", "service=chat", "--set", "chat.server-key=/dev/null" }, "actor-sockets.chat.server-key = \"/dev/null\" is not allowed")]
     public async Task A_bad_setting_stops_the_server_before_binding_with_one_clear_line(string[] args, string expected)
     {
         await using var server = ProcessRunner.Start(RepoPaths.ServerDll, args);

@@ -1,0 +1,26 @@
+using Akka.Actor;
+
+namespace ActorSockets.Server.Chat;
+
+/// <summary>Messages between chat sessions and the console operator.</summary>
+public static class ChatProtocol
+{
+    /// <summary>To the operator: a client's decrypted message; <paramref name="Session"/> waits for the answer.</summary>
+    public sealed record ClientSaid(long SessionId, string Text, IActorRef Session);
+
+    /// <summary>To the operator: a chat ended without waiting any more (the client's Good Bye, shown).</summary>
+    public sealed record ClientLeft(long SessionId, string Text);
+
+    /// <summary>To a session: the server's answer, to be sealed and sent.</summary>
+    public sealed record ServerSays(string Text) : INotInfluenceReceiveTimeout;
+
+    /// <summary>To the operator: one line typed at the server's standard input.</summary>
+    public sealed record OperatorLine(string Line);
+
+    /// <summary>To the operator: standard input is closed; no more answers can come.</summary>
+    public sealed class InputClosed
+    {
+        public static readonly InputClosed Instance = new();
+        private InputClosed() { }
+    }
+}
