@@ -21,6 +21,8 @@ public static class ExitCodes
     public const int IdleTimeout = 6;
     /// <summary>Client: no reply in time (over UDP, after every retry).</summary>
     public const int NoReply = 7;
-    /// <summary>Client: the server closed the session on its own (shutdown, crash, lost connection).</summary>
+    /// <summary>Client: the server closed the session on its own (shutdown, crash, lost connection, ERR crypto).</summary>
     public const int ServerClosed = 8;
+    /// <summary>Client (chat): the server's key is not the one known for it, or was not trusted.</summary>
+    public const int ServerKeyNotTrusted = 9;
 }

@@ -17,7 +17,9 @@ internal sealed class ClientFailure(int exitCode, string message) : Exception(me
             return new(ExitCodes.ServerBusy, $"server busy: {line["ERR busy: ".Length..]}; try again later");
         if (line.StartsWith("BYE timeout:", StringComparison.Ordinal))
             return new(ExitCodes.IdleTimeout, $"the server ended the session: {line["BYE timeout: ".Length..]}");
-        if (line.StartsWith("BYE ", StringComparison.Ordinal) && line != Replies.ByeQuit)
+        // BYE quit answers QUIT, and BYE goodbye ends a chat as it should: neither is a failure.
+        if (line.StartsWith("BYE ", StringComparison.Ordinal) && line != Replies.ByeQuit
+            && !line.StartsWith("BYE goodbye:", StringComparison.Ordinal))
             return new(ExitCodes.ServerClosed, $"the server ended the session: {line}");
         return null;
     }

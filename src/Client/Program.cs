@@ -2,6 +2,7 @@ using System.CommandLine;
 using ActorSockets.Client;
 using ActorSockets.Configuration;
 using ActorSockets.Protocol;
+using ActorSockets.Protocol.Chat;
 using ActorSockets.Protocol.Settings;
 
 var common = new CommonOptions();
@@ -16,14 +17,33 @@ var tries = new Option<int>("--tries")
     DefaultValueFactory = _ => 3,
     HelpName = "N",
 };
+var key = new Option<string?>("--key")
+{
+    Description = "chat: this client's RSA key (PEM, PKCS#8), made if missing (default ~/.actor-sockets/client.pem)",
+    HelpName = "FILE",
+};
+var knownHosts = new Option<string?>("--known-hosts")
+{
+    Description = "chat: the servers this user trusts (default ~/.actor-sockets/known_hosts)",
+    HelpName = "FILE",
+};
+var acceptFingerprint = new Option<string?>("--accept-fingerprint")
+{
+    Description = "chat: trust the server if its key has this fingerprint (SHA256:…), for scripts or a key known to have changed",
+    HelpName = "FINGERPRINT",
+};
 var root = new RootCommand("""
     ActorSockets client: talks to the server that the same config describes (service, transport, address, port).
-    At a terminal it asks for two numbers and prints their sum; with input from a pipe or file, each line is one request.
-    Exit codes: 0 ok, 2 bad usage, 3 bad config, 4 cannot connect, 5 server busy, 6 idle timeout, 7 no reply, 8 server closed the session.
+    At a terminal it asks for two numbers (sum), takes POST/GET (notes) or chats (chat); from a pipe or file, each line is one request or message.
+    Exit codes: 0 ok, 2 bad usage, 3 bad config, 4 cannot connect, 5 server busy, 6 idle timeout, 7 no reply, 8 server closed the session,
+    9 chat server key not trusted (changed, or not accepted).
     """);
 common.AddTo(root);
 root.Options.Add(wait);
 root.Options.Add(tries);
+root.Options.Add(key);
+root.Options.Add(knownHosts);
+root.Options.Add(acceptFingerprint);
 root.SetAction(async (parsed, cancel) =>
 {
     try
@@ -42,6 +62,15 @@ root.SetAction(async (parsed, cancel) =>
         await using ServerLink link = settings.Transport == Transport.Tcp
             ? await TcpLink.ConnectAsync(settings.EndPoint, perTry, cancel)
             : new UdpLink(settings.EndPoint, perTry, tryCount);
+        if (settings.Service == ServiceKind.Chat)
+        {
+            var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".actor-sockets");
+            var chat = new ChatOptions(parsed.GetValue(key) ?? Path.Combine(home, "client.pem"),
+                parsed.GetValue(knownHosts) ?? KnownHosts.DefaultPath, parsed.GetValue(acceptFingerprint),
+                settings.ChatKeyBits, settings.ChatMaxMessageBytes);
+            return await new ChatConversation(link, settings.EndPoint.ToString(), chat, Console.In, Console.Out, Console.Error,
+                interactive: !Console.IsInputRedirected).RunAsync(cancel);
+        }
         var conversation = new Conversation(link, settings.Service, Console.In, Console.Out);
         return Console.IsInputRedirected
             ? await conversation.RunScriptAsync(cancel)
@@ -50,6 +79,11 @@ root.SetAction(async (parsed, cancel) =>
     catch (SettingsException e)
     {
         await Console.Error.WriteLineAsync(e.Message);
+        return ExitCodes.BadConfig;
+    }
+    catch (ChatCryptoException e)
+    {
+        await Console.Error.WriteLineAsync($"chat key error: {e.Message}");
         return ExitCodes.BadConfig;
     }
     catch (ClientFailure e)

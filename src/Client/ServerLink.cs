@@ -19,7 +19,27 @@ internal abstract class ServerLink : IAsyncDisposable
     public abstract bool PagesReplies { get; }
 
     /// <summary>Sends one request and returns its reply lines, tags removed. Throws <see cref="ClientFailure"/>.</summary>
-    public abstract Task<IReadOnlyList<string>> RequestAsync(string request, CancellationToken cancel);
+    public Task<IReadOnlyList<string>> RequestAsync(string request, CancellationToken cancel) => RequestAsync(request, null, cancel);
+
+    /// <summary>As above; <paramref name="wait"/> overrides how long a reply may take (infinite: a person answers).</summary>
+    public abstract Task<IReadOnlyList<string>> RequestAsync(string request, TimeSpan? wait, CancellationToken cancel);
+
+    /// <summary>The next line the server sends on its own (chat's HELLO, the BYE after the server's Good Bye).</summary>
+    public async Task<string> ReadLineAsync(TimeSpan wait, CancellationToken cancel)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(wait);
+        try
+        {
+            if (await Incoming.Reader.WaitToReadAsync(timeout.Token) && Incoming.Reader.TryRead(out var line))
+                return line;
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            throw new ClientFailure(ExitCodes.NoReply, $"no word from {Description} within {wait.TotalSeconds:0.#}s");
+        }
+        throw ClientFailure.Closed();
+    }
 
     /// <summary>Says goodbye without waiting for an answer, so the server frees the place at once.</summary>
     public abstract Task LeaveAsync();

@@ -44,8 +44,9 @@ internal sealed class TcpLink : ServerLink
         }
     }
 
-    public override async Task<IReadOnlyList<string>> RequestAsync(string request, CancellationToken cancel)
+    public override async Task<IReadOnlyList<string>> RequestAsync(string request, TimeSpan? wait, CancellationToken cancel)
     {
+        var replyWait = wait ?? _wait;
         try
         {
             await _stream.WriteAsync(Encoding.UTF8.GetBytes(request + "\n"), cancel);
@@ -56,7 +57,7 @@ internal sealed class TcpLink : ServerLink
         }
         var reply = new ReplyCollector(request);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        timeout.CancelAfter(_wait);
+        timeout.CancelAfter(replyWait);
         try
         {
             while (true)
@@ -71,7 +72,7 @@ internal sealed class TcpLink : ServerLink
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
-            throw new ClientFailure(ExitCodes.NoReply, $"no reply from {Description} within {_wait.TotalSeconds:0.#}s");
+            throw new ClientFailure(ExitCodes.NoReply, $"no reply from {Description} within {replyWait.TotalSeconds:0.#}s");
         }
     }
 

@@ -35,7 +35,8 @@ internal sealed class UdpLink : ServerLink
 
     public override bool PagesReplies => true;
 
-    public override async Task<IReadOnlyList<string>> RequestAsync(string request, CancellationToken cancel)
+    /// <remarks><paramref name="wait"/> is not used: over UDP each try waits its own time. (Chat, the one user of a longer wait, is TCP only.)</remarks>
+    public override async Task<IReadOnlyList<string>> RequestAsync(string request, TimeSpan? wait, CancellationToken cancel)
     {
         var tag = $"c{_nextTag++}";
         var datagram = Encoding.UTF8.GetBytes($"@{tag} {request}");
