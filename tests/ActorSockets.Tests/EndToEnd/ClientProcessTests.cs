@@ -55,6 +55,44 @@ public class ClientProcessTests
     }
 
     [Fact]
+    public async Task A_chat_script_accepts_a_given_fingerprint_remembers_it_and_says_good_bye_at_the_end()
+    {
+        using var folder = new TempFolder();
+        await using var server = await RunningServer.StartAsync("service=chat", "chat.responder=echo", $"chat.server-key={folder.File("server.pem")}");
+        var fingerprint = ActorSockets.Protocol.Chat.ChatKeys.ReadPrivateKeyPem(File.ReadAllText(folder.File("server.pem"))).Fingerprint;
+        TestKeys.Save(TestKeys.Client, folder.File("client.pem"));
+        string[] chat = [.. Target(server.EndPoint, "tcp", "--set", "service=chat", "--key", folder.File("client.pem"),
+            "--known-hosts", folder.File("known_hosts"))];
+
+        var (refused, _, why) = await RunAsync(chat, "hello\n");
+        Assert.Equal(ExitCodes.ServerKeyNotTrusted, refused); // first use from a script, nothing accepted
+        Assert.Contains($"--accept-fingerprint {fingerprint}", why);
+
+        var (exit, stdout, stderr) = await RunAsync([.. chat, "--accept-fingerprint", fingerprint], "hello\nhow are you?\n");
+        Assert.True(exit == ExitCodes.Ok, stderr);
+        Assert.Equal("echo: hello\necho: how are you?\nBYE goodbye: client said Good Bye\n", stdout.ReplaceLineEndings("\n"));
+        Assert.Equal($"{server.EndPoint} {fingerprint}", File.ReadAllText(folder.File("known_hosts")).Trim());
+
+        var (again, againOut, _) = await RunAsync(chat, "known now\n"); // remembered: no flag needed
+        Assert.Equal(ExitCodes.Ok, again);
+        Assert.StartsWith("echo: known now", againOut);
+    }
+
+    [Fact]
+    public async Task A_chat_server_whose_key_changed_is_refused_loudly()
+    {
+        using var folder = new TempFolder();
+        await using var server = await RunningServer.StartAsync("service=chat", "chat.responder=echo", $"chat.server-key={folder.File("server.pem")}");
+        File.WriteAllText(folder.File("known_hosts"), $"{server.EndPoint} SHA256:AnOtherKeyAltogetherAAAAAAAAAAAAAAAAAAAAAA\n");
+        TestKeys.Save(TestKeys.Client, folder.File("client.pem"));
+        var (exit, stdout, stderr) = await RunAsync([.. Target(server.EndPoint, "tcp", "--set", "service=chat",
+            "--key", folder.File("client.pem"), "--known-hosts", folder.File("known_hosts"))], "secret\n");
+        Assert.Equal(ExitCodes.ServerKeyNotTrusted, exit);
+        Assert.Contains("WARNING: THE CHAT SERVER'S KEY HAS CHANGED!", stderr);
+        Assert.DoesNotContain("echo", stdout); // nothing was sent
+    }
+
+    [Fact]
     public async Task A_full_server_makes_the_client_exit_busy()
     {
         await using var server = await RunningServer.StartAsync("clients-limit=1", "timeout=off");
