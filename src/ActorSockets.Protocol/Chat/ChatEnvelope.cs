@@ -108,10 +108,7 @@ public static class ChatEnvelope
             throw new ChatCryptoException($"wrong seq {message.Seq}, expected {expectedSeq}");
         var aad = AdditionalData(direction, message.Seq);
 
-        var verifier = Pss();
-        verifier.Init(false, sender);
-        Feed(verifier, aad, message.WrappedKey, message.Nonce, message.Ciphertext);
-        if (!verifier.VerifySignature(message.Signature))
+        if (!SignatureHolds(message, aad, sender))
             throw new ChatCryptoException("bad signature");
 
         byte[] key;
@@ -154,6 +151,23 @@ public static class ChatEnvelope
         catch (DecoderFallbackException)
         {
             throw new ChatCryptoException("the text is not valid UTF-8");
+        }
+    }
+
+    private static bool SignatureHolds(SealedMessage message, byte[] aad, RsaKeyParameters sender)
+    {
+        var verifier = Pss();
+        verifier.Init(false, sender);
+        Feed(verifier, aad, message.WrappedKey, message.Nonce, message.Ciphertext);
+        try
+        {
+            return verifier.VerifySignature(message.Signature);
+        }
+        catch (DataLengthException)
+        {
+            // A signature whose number is not below the sender's modulus (a forged one, or one made
+            // with another key) is refused by the RSA engine before any check: it is a bad signature.
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ActorSockets.Protocol.Chat;
+using CsCheck;
 using Org.BouncyCastle.Crypto.Parameters;
 
 namespace ActorSockets.Tests.Protocol;
@@ -27,6 +28,14 @@ public class ChatEnvelopeTests
 
     private static string OpenAtServer(SealedMessage message, long expectedSeq = 1) =>
         ChatEnvelope.Open(message, expectedSeq, ChatDirection.ClientToServer, Client.Value.Ours.Public, Server.Value.Ours.Private, 4096);
+
+    /// <summary>The message signed afresh by the client's key (with .NET), after its fields were changed.</summary>
+    private static SealedMessage ResignedFromClient(SealedMessage message)
+    {
+        var aad = ChatEnvelope.AdditionalData(ChatDirection.ClientToServer, message.Seq);
+        byte[] signed = [.. aad, .. message.WrappedKey, .. message.Nonce, .. message.Ciphertext];
+        return message with { Signature = Client.Value.Net.SignData(signed, HashAlgorithmName.SHA256, RSASignaturePadding.Pss) };
+    }
 
     [Fact]
     public void A_sealed_message_opens_to_its_text_and_travels_as_one_line()
@@ -71,6 +80,48 @@ public class ChatEnvelopeTests
             ChatEnvelope.Open(message, 1, ChatDirection.ClientToServer, Server.Value.Ours.Public, Server.Value.Ours.Private, 4096)).Message);
         Assert.Equal("the wrapped key cannot be unwrapped", Assert.Throws<ChatCryptoException>(() =>
             ChatEnvelope.Open(message, 1, ChatDirection.ClientToServer, Client.Value.Ours.Public, Client.Value.Ours.Private, 4096)).Message);
+    }
+
+    [Fact]
+    public void Rsa_fields_whose_number_is_not_below_the_modulus_are_refused_as_crypto_errors()
+    {
+        // The RSA engine rejects such input before any check with its own exception; a forged
+        // or foreign-key signature can be like this, and it must read as a bad signature.
+        var message = SealFromClient("hi");
+        var allOnes = Enumerable.Repeat((byte)0xFF, message.Signature.Length).ToArray();
+        var tooLong = new byte[message.Signature.Length + 1];
+        tooLong[0] = 1;
+        foreach (var signature in new[] { allOnes, tooLong })
+            Assert.Equal("bad signature", Assert.Throws<ChatCryptoException>(() => OpenAtServer(message with { Signature = signature })).Message);
+
+        // a wrapped key like that, signed properly so the check reaches the unwrapping
+        var forged = ResignedFromClient(message with { WrappedKey = allOnes });
+        Assert.Equal("the wrapped key cannot be unwrapped", Assert.Throws<ChatCryptoException>(() => OpenAtServer(forged)).Message);
+    }
+
+    /// <summary>Whatever bytes a peer puts in the four fields, opening fails only as a crypto error.</summary>
+    [Fact]
+    public void Random_field_contents_fail_only_as_crypto_errors()
+    {
+        var genuine = SealFromClient("hi");
+        var modulusBytes = genuine.Signature.Length;
+        var field = Gen.OneOf(Gen.Byte.Array[0, 40], Gen.Byte.Array[modulusBytes - 1, modulusBytes + 1]);
+        var which = Gen.Int[0, 3];
+        Gen.Select(which, field).Sample((index, bytes) =>
+        {
+            var forged = index switch
+            {
+                0 => genuine with { WrappedKey = bytes },
+                1 => genuine with { Nonce = bytes },
+                2 => genuine with { Ciphertext = bytes },
+                _ => genuine with { Signature = bytes },
+            };
+            Assert.Throws<ChatCryptoException>(() => OpenAtServer(forged));
+            // signed afresh, so the check goes past the signature into unwrapping and decryption
+            // (a forged signature signed afresh is the genuine message again)
+            if (index != 3)
+                Assert.Throws<ChatCryptoException>(() => OpenAtServer(ResignedFromClient(forged)));
+        }, iter: 60);
     }
 
     [Fact]
