@@ -146,6 +146,7 @@ internal static class RepoPaths
 
     public static string ServerDll => Built("Server");
     public static string ClientDll => Built("Client");
+    public static string BenchDll => Built("Bench");
 
     private static string Built(string project)
     {
