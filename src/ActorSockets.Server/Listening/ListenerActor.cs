@@ -16,6 +16,7 @@ public abstract class ListenerActor : UntypedActor
     private readonly ListenerStatus _status;
     private IActorRef? _unbindRequester;
     private bool _bindFailed;
+    private EndPoint? _boundAt;
 
     protected ListenerActor(ActorSocketsSettings settings, IActorRef limiter, ListenerStatus status)
     {
@@ -33,12 +34,34 @@ public abstract class ListenerActor : UntypedActor
     /// <summary>The transport's Unbind command, sent to <see cref="Socket"/> on shutdown.</summary>
     protected abstract object UnbindCommand { get; }
 
+    /// <summary>"tcp" or "udp", for the line a person reads when listening fails.</summary>
+    protected abstract string TransportName { get; }
+
+    /// <summary>Asks Akka.IO to bind; the answer comes as a message.</summary>
+    protected abstract void Bind();
+
+    protected override void PreStart()
+    {
+        try
+        {
+            Bind();
+        }
+        catch (Exception e)
+        {
+            // Akka.IO reads its settings (akka.io.tcp / akka.io.udp) when first used, here, and throws
+            // on values it refuses: a bad value in a config file must end the start with its reason,
+            // not leave a server that never listens.
+            OnBindFailed(TransportName, $"akka.io settings: {e.Message}");
+        }
+    }
+
     protected void OnBound(EndPoint local, IActorRef socket)
     {
         // Akka.IO 1.5.74 follows a failed Udp.Bind with a Bound for no address: the bind failed; ignore it.
         if (_bindFailed)
             return;
         Socket = socket;
+        _boundAt = local;
         Log.Info(Describe(local));
         _status.ReportBound(local);
     }
@@ -63,7 +86,7 @@ public abstract class ListenerActor : UntypedActor
                 Sender.Tell(Done.Instance);
                 return true;
             case not null when isUnbound:
-                Log.Info("stopped listening on {0}", Settings.EndPoint);
+                Log.Info("stopped listening on {0}", _boundAt ?? Settings.EndPoint);
                 _unbindRequester?.Tell(Done.Instance);
                 return true;
             default:

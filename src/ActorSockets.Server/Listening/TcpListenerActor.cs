@@ -18,7 +18,9 @@ public sealed class TcpListenerActor(ActorSocketsSettings settings, IActorRef li
 
     protected override object UnbindCommand => Tcp.Unbind.Instance;
 
-    protected override void PreStart() =>
+    protected override string TransportName => "tcp";
+
+    protected override void Bind() =>
         // SO_REUSEADDR: a server restarted at once binds its port again, whatever state its last connections are in.
         Context.System.Tcp().Tell(new Tcp.Bind(Self, Settings.EndPoint, backlog: 1024,
             options: [new Inet.SO.ReuseAddress(true)]));
@@ -31,7 +33,7 @@ public sealed class TcpListenerActor(ActorSocketsSettings settings, IActorRef li
                 OnBound(bound.LocalAddress, Sender);
                 break;
             case Tcp.CommandFailed { Cmd: Tcp.Bind } failed:
-                OnBindFailed("tcp", failed.Cause.Value?.Message ?? failed.CauseString);
+                OnBindFailed(TransportName, failed.Cause.Value?.Message ?? failed.CauseString);
                 break;
             case Tcp.Connected connected:
                 Limiter.Tell(new LimiterProtocol.AdmitTcpClient(Sender, connected.RemoteAddress));

@@ -30,7 +30,9 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
 
     protected override object UnbindCommand => Udp.Unbind.Instance;
 
-    protected override void PreStart() => Context.System.Udp().Tell(new Udp.Bind(Self, Settings.EndPoint));
+    protected override string TransportName => "udp";
+
+    protected override void Bind() => Context.System.Udp().Tell(new Udp.Bind(Self, Settings.EndPoint));
 
     protected override void OnReceive(object message)
     {
@@ -41,7 +43,7 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
                 break;
             case Udp.CommandFailed { Cmd: Udp.Bind }:
                 // Akka.IO's UDP CommandFailed carries no cause (it logs it at ERROR); these are the two that happen.
-                OnBindFailed("udp", "address already in use, or not an address of this machine");
+                OnBindFailed(TransportName, "address already in use, or not an address of this machine");
                 break;
             case Udp.Received received:
                 Route(received);

@@ -69,6 +69,20 @@ public class ServerProcessTests
         Assert.Contains("cannot listen on 192.0.2.1:0 (tcp)", server.Stderr);
     }
 
+    [Theory]
+    [InlineData("tcp", "akka.io.tcp.receive-buffer-size = 100")]
+    [InlineData("udp", "akka.io.udp.disabled-buffer-pool.buffer-size = 0")]
+    public async Task Akka_io_settings_that_akka_refuses_end_the_start_with_their_reason(string transport, string setting)
+    {
+        using var folder = new TempFolder();
+        var config = folder.File("bad-io.conf");
+        await File.WriteAllTextAsync(config, $"actor-sockets.transport = {transport}\n{setting}\n");
+        await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--config", config, "--port", "0"]);
+        Assert.Equal(ExitCodes.CannotConnect, await server.WaitForExitAsync(Bound));
+        Assert.Contains($"({transport}): akka.io settings:", server.Stderr);
+        Assert.DoesNotContain("listening on", server.Stdout);
+    }
+
     [Fact]
     public async Task An_unknown_option_is_a_usage_error()
     {
