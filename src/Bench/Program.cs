@@ -6,11 +6,7 @@ using ActorSockets.Protocol;
 using ActorSockets.Protocol.Settings;
 using Spectre.Console;
 
-// Socket completions run on .NET's epoll thread instead of hopping to the thread pool: the load
-// generator then costs about what a single-threaded epoll client (lineload) does, and leaves the
-// shared cores to the server under test. Read once, before the first socket; an explicit setting wins.
-if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
-    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+InlineSocketCompletions.PreferUnlessSet();
 
 var common = new CommonOptions();
 var clients = new Option<int>("--clients") { Description = "clients at once, each on its own connection or UDP socket", DefaultValueFactory = _ => 50, HelpName = "N" };

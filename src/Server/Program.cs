@@ -2,6 +2,8 @@ using System.CommandLine;
 using ActorSockets.Configuration;
 using ActorSockets.ServerApp;
 
+InlineSocketCompletions.PreferUnlessSet();
+
 var options = new CommonOptions();
 var root = new RootCommand("ActorSockets server: the sum, notes and chat services over TCP or UDP, IPv4 or IPv6, on Akka.NET.");
 options.AddTo(root);

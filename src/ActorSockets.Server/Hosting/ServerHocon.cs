@@ -13,6 +13,15 @@ public static class ServerHocon
           # Akka.IO truncates received datagrams to 512 bytes by default; take whole datagrams so that
           # the line limit (max-line-bytes) is enforced by us and a long one gets ERR too-long.
           io.udp.disabled-buffer-pool.buffer-size = 65536
+          # Akka.IO reads into a buffer of this size, one per connection, held while the connection
+          # is open: 4k by default, 1k here so that an idle client costs less (BENCHMARKS.md). Lines
+          # longer than a frame are assembled by the session; a bulk reply goes out in frames of
+          # this size, so raise it for a server that streams large note boards.
+          io.tcp.maximum-frame-size = 1k
+          # Two actors a client (connection and session): mailboxes that cost next to nothing when
+          # idle, for them and for Akka.IO's connection actors, which ask for an unbounded queue.
+          actor.default-mailbox.mailbox-type = "ActorSockets.Server.Hosting.CompactMailbox, ActorSockets.Server"
+          actor.mailbox.unbounded-queue-based.mailbox-type = "ActorSockets.Server.Hosting.CompactMailbox, ActorSockets.Server"
           coordinated-shutdown {
             # Time for every client to get BYE shutdown and its last replies.
             phases.before-service-unbind.timeout = 10s

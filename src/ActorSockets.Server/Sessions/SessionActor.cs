@@ -61,7 +61,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     protected SessionInfo Info { get; }
     protected ILoggingAdapter Log { get; }
     /// <summary>Reply bytes not yet handed to the transport.</summary>
-    protected ArrayBufferWriter<byte> Outgoing { get; } = new(256);
+    protected ArrayBufferWriter<byte> Outgoing { get; } = new();
     /// <summary>Set once the session has begun to end; no request is served after that.</summary>
     protected SessionEndReason? EndReason { get; private set; }
     protected bool AwaitingReply => _awaiting != Awaiting.Nothing;
