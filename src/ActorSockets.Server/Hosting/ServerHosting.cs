@@ -54,6 +54,7 @@ public static class ServerHosting
                 })
                 .WithActors((system, registry) =>
                 {
+                    StartSchedulerBeforeClients(system);
                     var service = ServiceCatalog.Start(prepared, system, console ?? ServerConsole.Standard);
                     var limiter = system.ActorOf(LimiterActor.Props(settings, service), "limiter");
                     var listener = system.ActorOf(settings.Transport == Transport.Tcp
@@ -75,4 +76,14 @@ public static class ServerHosting
         });
         return services;
     }
+
+    /// <summary>
+    /// Akka starts its scheduler's timer thread on first use, and the caller waits for it there with a
+    /// blocking Task.Wait. Left to the sessions (the first one to start a timer), fifty UDP clients
+    /// arriving at once with the idle timeout off each blocked a thread-pool thread in that wait and
+    /// stalled the whole server for seconds (found by the benchmark; BENCHMARKS.md). So it starts here,
+    /// outside every actor, before the first client.
+    /// </summary>
+    private static void StartSchedulerBeforeClients(ActorSystem system) =>
+        system.Scheduler.Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), static () => { });
 }

@@ -26,6 +26,9 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; }
 
+    /// <summary>The host's services, e.g. its <c>ActorSystem</c>.</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>Starts a server; <paramref name="sets"/> are <c>--set</c> overrides, e.g. "transport=udp".</summary>
     public static async Task<RunningServer> StartAsync(params string[] sets)
     {
