@@ -8,9 +8,9 @@ namespace ActorSockets.Server.Hosting;
 /// <summary>
 /// An unbounded mailbox that costs next to nothing while its actor is idle. Every client has two
 /// actors (its Akka.IO connection and its session), and Akka's default mailbox starts each with a
-/// <c>ConcurrentQueue</c> segment of 32 slots: about 1 KB each, 2 KB a client, most of what a server
-/// holding 10,000 idle connections spends (BENCHMARKS.md). This queue allocates when messages come
-/// and gives a burst's room back once it has drained.
+/// <c>ConcurrentQueue</c> segment of 32 slots: about 1 KB each, 2 KB of the 15 KB an idle client
+/// cost before (BENCHMARKS.md). This queue allocates when messages come and gives a burst's room
+/// back once it has drained.
 /// </summary>
 /// <remarks>
 /// Wired in by HOCON (<see cref="ServerHocon"/>) as the default mailbox and as the one that meets
