@@ -21,9 +21,8 @@ public sealed class TcpListenerActor(ActorSocketsSettings settings, IActorRef li
     protected override string TransportName => "tcp";
 
     protected override void Bind() =>
-        // SO_REUSEADDR: a server restarted at once binds its port again, whatever state its last connections are in.
         Context.System.Tcp().Tell(new Tcp.Bind(Self, Settings.EndPoint, backlog: 1024,
-            options: [new Inet.SO.ReuseAddress(true)]));
+            options: [ExclusiveReuseAddress.Instance]));
 
     protected override void OnReceive(object message)
     {

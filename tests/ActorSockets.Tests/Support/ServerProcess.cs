@@ -1,0 +1,28 @@
+using System.Globalization;
+using System.Net;
+
+namespace ActorSockets.Tests.Support;
+
+/// <summary>The server executable started as a person starts it, and the endpoint its start line names.</summary>
+internal static class ServerProcess
+{
+    public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Starts <c>Server.dll</c> with <paramref name="args"/> and waits for its "listening on" line.</summary>
+    public static async Task<(ProcessRunner Server, IPEndPoint EndPoint)> StartAsync(params string[] args)
+    {
+        var server = ProcessRunner.Start(RepoPaths.ServerDll, args);
+        try
+        {
+            var listening = await server.WaitForOutputAsync(@"listening on \[?([0-9a-f.:]+?)\]?:(\d+);", StartWait);
+            var endPoint = new IPEndPoint(IPAddress.Parse(listening.Groups[1].Value),
+                int.Parse(listening.Groups[2].Value, CultureInfo.InvariantCulture));
+            return (server, endPoint);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+}
