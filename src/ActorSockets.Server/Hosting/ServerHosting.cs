@@ -37,7 +37,7 @@ public static class ServerHosting
     {
         var settings = config.Settings;
         var prepared = ServiceCatalog.Prepare(settings);
-        var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings) : Config.Empty;
+        var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings, prepared.NotesDatabase) : Config.Empty;
         var status = new ListenerStatus();
         services.AddSingleton(status);
         services.AddSingleton(settings);
@@ -55,6 +55,9 @@ public static class ServerHosting
                 .WithActors((system, registry) =>
                 {
                     StartSchedulerBeforeClients(system);
+                    // The database stays this server's until the notes store, with the whole system, has stopped.
+                    if (prepared.NotesDatabase is { } database)
+                        system.RegisterOnTermination(database.Dispose);
                     var service = ServiceCatalog.Start(prepared, system, console ?? ServerConsole.Standard);
                     var limiter = system.ActorOf(LimiterActor.Props(settings, service), "limiter");
                     var listener = system.ActorOf(settings.Transport == Transport.Tcp

@@ -16,28 +16,18 @@ public static class NotesPersistence
     /// </summary>
     public const int SnapshotEvery = 5000;
 
-    /// <summary>The HOCON for the configured store; for SQLite, makes the database's folder if missing.</summary>
-    public static Config For(ActorSocketsSettings settings)
+    /// <summary>The HOCON for the configured store: in memory, or the SQLite file of <paramref name="database"/>.</summary>
+    public static Config For(ActorSocketsSettings settings, NotesDatabase? database)
     {
-        if (settings.NotesStore == NotesStoreKind.Memory)
+        if (settings.NotesStore == NotesStoreKind.Memory || database is null)
         {
             return ConfigurationFactory.ParseString("""
                 akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
                 akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
-                """);
+                """).WithFallback(NotesSerialization.Hocon);
         }
 
-        var path = Path.GetFullPath(settings.NotesSqlitePath);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SettingsException(
-                $"config error: actor-sockets.notes.sqlite-path = \"{settings.NotesSqlitePath}\" is not allowed: its folder cannot be made ({e.Message})");
-        }
-        var connection = System.Text.Json.JsonSerializer.Serialize($"Data Source={path}");
+        var connection = System.Text.Json.JsonSerializer.Serialize(database.ConnectionString);
         return ConfigurationFactory.ParseString($$"""
             akka.persistence {
               journal {
@@ -49,6 +39,6 @@ public static class NotesPersistence
                 sql { connection-string = {{connection}}, provider-name = "SQLite.MS", auto-initialize = on }
               }
             }
-            """).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
+            """).WithFallback(NotesSerialization.Hocon).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
     }
 }

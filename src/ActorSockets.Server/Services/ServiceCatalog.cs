@@ -7,8 +7,8 @@ using Akka.Event;
 
 namespace ActorSockets.Server.Services;
 
-/// <summary>What a service needs before the actor system starts: the chat server's key.</summary>
-public sealed record PreparedService(ActorSocketsSettings Settings, ChatKeyPair? ChatKeys, bool ChatKeyCreated);
+/// <summary>What a service needs before the actor system starts: the chat server's key, the notes database it owns.</summary>
+public sealed record PreparedService(ActorSocketsSettings Settings, ChatKeyPair? ChatKeys, bool ChatKeyCreated, NotesDatabase? NotesDatabase = null);
 
 /// <summary>Where the chat operator reads and writes: the server's console, or a test's.</summary>
 public sealed record ServerConsole(TextReader Input, TextWriter Output)
@@ -21,10 +21,16 @@ public static class ServiceCatalog
 {
     /// <summary>
     /// Loads what the service needs before anything binds; throws <see cref="SettingsException"/>
-    /// for a chat key file that is not a usable key (so the program exits as for any bad setting).
+    /// for a chat key file that is not a usable key, or a notes database that cannot be used or is
+    /// another server's (so the program exits as for any bad setting).
     /// </summary>
     public static PreparedService Prepare(ActorSocketsSettings settings)
     {
+        if (settings.Service == ServiceKind.Notes)
+        {
+            return new PreparedService(settings, null, false,
+                settings.NotesStore == NotesStoreKind.Sqlite ? NotesDatabase.Open(settings.NotesSqlitePath) : null);
+        }
         if (settings.Service != ServiceKind.Chat)
             return new PreparedService(settings, null, false);
         try

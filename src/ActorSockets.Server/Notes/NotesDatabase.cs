@@ -1,0 +1,113 @@
+using System.Globalization;
+using ActorSockets.Protocol.Settings;
+using Microsoft.Data.Sqlite;
+
+namespace ActorSockets.Server.Notes;
+
+/// <summary>
+/// The SQLite file of the note board, checked and owned before the server binds: one server per
+/// database. Two stores writing one journal hand out the same ids to different notes, so a second
+/// server pointed at a database in use is refused at start, and so is a file that is not a
+/// database or cannot be opened (rather than a server that answers every request with an error).
+/// </summary>
+/// <remarks>
+/// Ownership is an exclusive OS lock (<c>flock</c> on Linux, through .NET's <see cref="FileShare.None"/>)
+/// on a lock file beside the database, holding the owner's process id for the message. It is the
+/// kernel's: a server killed with SIGKILL releases it with its process, so no stale lock is left to
+/// clear by hand. SQLite's own locks guard single transactions, not a whole server's life.
+/// </remarks>
+public sealed class NotesDatabase : IDisposable
+{
+    private const string Key = "actor-sockets.notes.sqlite-path";
+    private readonly FileStream _lock;
+
+    private NotesDatabase(string path, FileStream ownership)
+    {
+        Path = path;
+        _lock = ownership;
+    }
+
+    /// <summary>The database file, as a full path.</summary>
+    public string Path { get; }
+
+    public string ConnectionString => ConnectionStringFor(Path);
+
+    public static string ConnectionStringFor(string fullPath) => $"Data Source={fullPath}";
+
+    /// <summary>
+    /// Makes the folder if missing, takes ownership, and opens the file once to see that it is a
+    /// SQLite database (or can become one). Throws <see cref="SettingsException"/> with the one line to show.
+    /// </summary>
+    public static NotesDatabase Open(string configuredPath)
+    {
+        var path = System.IO.Path.GetFullPath(configuredPath);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SettingsException.Invalid(Key, configuredPath, $"its folder cannot be made ({e.Message})");
+        }
+        var ownership = TakeOwnership(configuredPath, path);
+        try
+        {
+            Check(configuredPath, path);
+            return new NotesDatabase(path, ownership);
+        }
+        catch
+        {
+            ownership.Dispose();
+            throw;
+        }
+    }
+
+    private static FileStream TakeOwnership(string configuredPath, string path)
+    {
+        var lockPath = path + ".lock";
+        FileStream ownership;
+        try
+        {
+            ownership = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new SettingsException(
+                // .NET takes a shared lock to read a file, so the holder's id is for people (cat), not for us.
+                $"error: the notes database {path} is in use by another server (its process id is in {lockPath}); " +
+                "one server per database: stop that one, or give this one another notes.sqlite-path");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw SettingsException.Invalid(Key, configuredPath, $"its lock file {lockPath} cannot be written ({e.Message})");
+        }
+        ownership.SetLength(0);
+        using (var writer = new StreamWriter(ownership, leaveOpen: true))
+            writer.WriteLine(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        ownership.Flush(flushToDisk: false);
+        return ownership;
+    }
+
+    /// <summary>Reads the schema: a file of another kind, or one SQLite cannot open, fails here and not on the first request.</summary>
+    private static void Check(string configuredPath, string path)
+    {
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false,
+            }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM sqlite_master";
+            command.ExecuteScalar();
+        }
+        catch (SqliteException e)
+        {
+            throw SettingsException.Invalid(Key, configuredPath, $"it cannot be used as a notes database: {e.Message}");
+        }
+    }
+
+    /// <summary>Gives the database up (the lock file stays, unlocked, for the next server).</summary>
+    public void Dispose() => _lock.Dispose();
+}

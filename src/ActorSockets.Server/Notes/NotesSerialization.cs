@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Serialization;
+
+namespace ActorSockets.Server.Notes;
+
+/// <summary>
+/// How the board's events and snapshots are written to the journal: a JSON shape of our own, named
+/// by a versioned manifest (<c>note-added/1</c>, <c>notes-snapshot/1</c>), never by .NET type names.
+/// Akka's default serializer stored the type's full name, so renaming or moving a class would have
+/// made every board written before unreadable. Rows written that way (by builds before this one)
+/// keep their serializer's id in the journal and are still read by it.
+/// </summary>
+public sealed class NotesSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    /// <summary>Stored with every row; never change it, or rows written with it cannot be read.</summary>
+    public const int SerializerId = 7301;
+    private const string NoteAddedV1 = "note-added/1";
+    private const string SnapshotV1 = "notes-snapshot/1";
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => o switch
+    {
+        NoteAdded => NoteAddedV1,
+        NotesSnapshot => SnapshotV1,
+        _ => throw new ArgumentException($"{o.GetType()} is not a notes event or snapshot", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            switch (obj)
+            {
+                case NoteAdded added:
+                    json.WriteNumber("id", added.Id);
+                    json.WriteString("text", added.Text);
+                    break;
+                case NotesSnapshot snapshot:
+                    json.WriteStartArray("texts");
+                    foreach (var text in snapshot.Texts)
+                        json.WriteStringValue(text);
+                    json.WriteEndArray();
+                    break;
+                default:
+                    throw new ArgumentException($"{obj.GetType()} is not a notes event or snapshot", nameof(obj));
+            }
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var document = JsonDocument.Parse(bytes);
+        var root = document.RootElement;
+        return manifest switch
+        {
+            NoteAddedV1 => new NoteAdded(root.GetProperty("id").GetInt64(), root.GetProperty("text").GetString()!),
+            SnapshotV1 => new NotesSnapshot([.. root.GetProperty("texts").EnumerateArray().Select(text => text.GetString()!)]),
+            _ => throw new System.Runtime.Serialization.SerializationException($"unknown notes manifest '{manifest}': written by a newer server?"),
+        };
+    }
+}
+
+/// <summary>The binding of the board's persisted types to <see cref="NotesSerializer"/>.</summary>
+public static class NotesSerialization
+{
+    public static readonly Config Hocon = ConfigurationFactory.ParseString("""
+        akka.actor {
+          serializers.actor-sockets-notes = "ActorSockets.Server.Notes.NotesSerializer, ActorSockets.Server"
+          serialization-bindings {
+            "ActorSockets.Server.Notes.NoteAdded, ActorSockets.Server" = actor-sockets-notes
+            "ActorSockets.Server.Notes.NotesSnapshot, ActorSockets.Server" = actor-sockets-notes
+          }
+        }
+        """);
+}

@@ -1,0 +1,94 @@
+using ActorSockets.Protocol.Notes;
+using ActorSockets.Server.Notes;
+using ActorSockets.Tests.Support;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+using static ActorSockets.Server.Notes.NotesProtocol;
+
+namespace ActorSockets.Tests.Actors;
+
+/// <summary>
+/// Boards outlive builds: a board written before the explicit serializer binding (a fixture made by
+/// that build: a snapshot at note 3, events 4 and 5) still loads, and what is written now is stored
+/// under our own versioned manifests, not .NET type names.
+/// </summary>
+public sealed class NotesSerializationSpecs : TestKit
+{
+    private static readonly string[] FixtureTexts =
+        ["first note", "\"quoted\" and ünïcödé ✓", "third: the snapshot after it", "fourth, after the snapshot", "fifth with\ttab"];
+
+    private readonly TempFolder _folder;
+    private readonly NotesDatabase _database;
+
+    public NotesSerializationSpecs(ITestOutputHelper output) : this(new TempFolder(), output) { }
+
+    private NotesSerializationSpecs(TempFolder folder, ITestOutputHelper output)
+        : base(NotesPersistence.For(TestSettings.Create("service=notes"), CopyFixture(folder, out var database)), output: output)
+    {
+        _folder = folder;
+        _database = database;
+    }
+
+    private static NotesDatabase CopyFixture(TempFolder folder, out NotesDatabase database)
+    {
+        var path = folder.File("notes.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "notes-board-v1.db"), path);
+        return database = NotesDatabase.Open(path);
+    }
+
+    [Fact]
+    public void A_board_written_by_the_build_before_the_binding_loads_and_new_notes_follow_on()
+    {
+        var store = Sys.ActorOf(NotesStoreActor.Props(snapshotEvery: 3));
+        Assert.Equal(FixtureTexts, ReadAll(store).Select(note => note.Text));
+
+        store.Tell(new StoreNote("sixth, written now", TestActor, 1));
+        Assert.Equal(new NoteStored(6, 1), ExpectMsg<NoteStored>());
+
+        // Note 6 is the third since the snapshot at 3: a new snapshot, in the new format too.
+        AwaitAssert(() => Assert.Equal(("notes-snapshot/1", NotesSerializer.SerializerId), LatestSnapshotFormat()),
+            TimeSpan.FromSeconds(10));
+        Assert.Equal(("note-added/1", NotesSerializer.SerializerId), EventFormat(6));
+        Assert.Equal(("", 1), EventFormat(5)); // the old rows are left as they were, and read as before
+
+        Watch(store);
+        Sys.Stop(store);
+        ExpectTerminated(store);
+        var restarted = Sys.ActorOf(NotesStoreActor.Props(snapshotEvery: 3));
+        Assert.Equal([.. FixtureTexts, "sixth, written now"], ReadAll(restarted).Select(note => note.Text));
+    }
+
+    private IReadOnlyList<Note> ReadAll(IActorRef store)
+    {
+        store.Tell(new GetNotes(0, 0, 100, 1 << 20, TestActor, 9));
+        return ExpectMsg<NotesChunk>(TimeSpan.FromSeconds(10)).Notes;
+    }
+
+    private (string Manifest, long Serializer) EventFormat(long sequenceNr) =>
+        Query($"SELECT manifest, identifier FROM journal WHERE sequence_number = {sequenceNr}");
+
+    private (string Manifest, long Serializer) LatestSnapshotFormat() =>
+        Query("SELECT manifest, serializer_id FROM snapshot ORDER BY sequence_number DESC LIMIT 1");
+
+    private (string, long) Query(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), sql);
+        return (reader.IsDBNull(0) ? "" : reader.GetString(0), reader.GetInt64(1));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing)
+            return;
+        _database.Dispose();
+        _folder.Dispose();
+    }
+}
