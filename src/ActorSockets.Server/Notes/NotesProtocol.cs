@@ -22,6 +22,9 @@ public static class NotesProtocol
     /// </summary>
     public sealed record GetNotes(long AfterId, long UpToId, int MaxNotes, int MaxBytes, IActorRef ReplyTo, long Correlation);
 
+    /// <summary>No board to read from: the store is down and has not held one yet. The client gets <c>ERR storage</c>.</summary>
+    public sealed record NotesNotRead(string Reason, long Correlation) : INotInfluenceReceiveTimeout;
+
     /// <summary>
     /// <paramref name="Total"/> notes on the board; <paramref name="Remaining"/> of them after the asked
     /// id (up to the asked end), of which <paramref name="Notes"/> are the first.

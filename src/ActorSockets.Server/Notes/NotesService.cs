@@ -87,6 +87,13 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
             case NoteNotStored failed when failed.Correlation == _correlation:
                 Replies.WriteLine(reply, _tag, $"ERR storage: {failed.Reason}");
                 return ServiceStep.Complete;
+            case NotesNotRead failed when failed.Correlation == _correlation:
+                // The store answers reads from the last board it held, so this comes only before the
+                // first board is known: never in the middle of a reply.
+                if (_streaming)
+                    throw new InvalidOperationException("the notes store could not read in the middle of a GET");
+                Replies.WriteLine(reply, _tag, $"ERR storage: {failed.Reason}");
+                return ServiceStep.Complete;
             case NotesChunk chunk when chunk.Correlation == _correlation:
                 return Udp ? WritePage(chunk, reply) : WriteChunk(chunk, reply);
             default:

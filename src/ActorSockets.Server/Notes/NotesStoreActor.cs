@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Pattern;
 using Akka.Persistence;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
@@ -14,9 +13,10 @@ namespace ActorSockets.Server.Notes;
 /// recovery short. Reads see only notes already durable.
 /// </summary>
 /// <remarks>
-/// When the journal cannot write, every waiting writer gets <see cref="NoteNotStored"/> and the actor
-/// stops; its <see cref="BackoffSupervisor"/> starts it again, and recovery rebuilds the board from
-/// the journal, so a note that was not written takes no id.
+/// When the journal cannot write, every waiting writer gets <see cref="NoteNotStored"/> with the
+/// journal's reason, at once, and the actor stops (Akka.Persistence always stops it). Its owner,
+/// <see cref="NotesStoreSupervisor"/>, hears why and what the board held, serves reads meanwhile and
+/// starts it again; recovery rebuilds the board from the journal, so a note not written takes no id.
 /// </remarks>
 public sealed class NotesStoreActor : ReceivePersistentActor
 {
@@ -24,15 +24,19 @@ public sealed class NotesStoreActor : ReceivePersistentActor
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly int _snapshotEvery;
+    /// <summary>Told when the store is ready, failing, healthy and stopped; nobody when it runs alone (tests).</summary>
+    private readonly IActorRef _owner;
+    private bool _wroteOnce;
     /// <summary>Who waits for the OK of each note being written.</summary>
     private readonly Dictionary<long, StoreNote> _awaiting = [];
     private NotesBoard _board = NotesBoard.Empty;
     private long _nextId = 1;
     private bool _snapshotting;
 
-    public NotesStoreActor(int snapshotEvery)
+    public NotesStoreActor(int snapshotEvery, IActorRef owner)
     {
         _snapshotEvery = snapshotEvery;
+        _owner = owner;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -43,7 +47,8 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ =>
         {
             _nextId = _board.Count + 1;
-            _log.Info("notes board recovered: {0} notes", _board.Count);
+            _log.Debug("notes board recovered: {0} notes", _board.Count);
+            _owner.Tell(new NotesStoreSupervisor.StoreReady(_board));
         });
 
         Command<StoreNote>(Store);
@@ -68,12 +73,9 @@ public sealed class NotesStoreActor : ReceivePersistentActor
 
     public override string PersistenceId => BoardPersistenceId;
 
-    public static Props Props(int snapshotEvery) => Akka.Actor.Props.Create(() => new NotesStoreActor(snapshotEvery));
-
-    /// <summary>The store under a supervisor that starts it again, with back-off, whenever it stops.</summary>
-    public static Props SupervisedProps(int snapshotEvery) =>
-        BackoffSupervisor.Props(Backoff.OnStop(Props(snapshotEvery), "board",
-            TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2, maxNrOfRetries: -1));
+    /// <summary>The store alone, reporting to <paramref name="owner"/> (nobody by default).</summary>
+    public static Props Props(int snapshotEvery, IActorRef? owner = null) =>
+        Akka.Actor.Props.Create(() => new NotesStoreActor(snapshotEvery, owner ?? ActorRefs.Nobody));
 
     private void Store(StoreNote store)
     {
@@ -84,6 +86,11 @@ public sealed class NotesStoreActor : ReceivePersistentActor
             _board = _board.Apply(persisted);
             if (_awaiting.Remove(persisted.Id, out var request))
                 request.ReplyTo.Tell(new NoteStored(persisted.Id, request.Correlation));
+            if (!_wroteOnce)
+            {
+                _wroteOnce = true;
+                _owner.Tell(NotesStoreSupervisor.StoreWrote.Instance);
+            }
             // A snapshot holds the whole board: never start one while the last is still being written.
             if (persisted.Id % _snapshotEvery == 0 && !_snapshotting)
             {
@@ -93,25 +100,37 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         });
     }
 
-    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
-    {
-        FailAwaiting($"the journal could not write: {cause.Message}");
-        base.OnPersistFailure(cause, @event, sequenceNr); // logs and stops; the supervisor starts us again
-    }
+    // Failures are not logged here: one failing disk would log a stack trace per note. The owner
+    // logs one line when storage starts failing and one when it works again.
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
+        Fail($"the journal could not write: {Reason(cause)}"); // Akka.Persistence stops the actor after this
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
-        FailAwaiting($"the journal refused the note: {cause.Message}");
-        base.OnPersistRejected(cause, @event, sequenceNr);
+        Fail($"the journal refused the note: {Reason(cause)}");
         // Ids handed out after this one are no longer contiguous: start again from the journal.
         Context.Stop(Self);
     }
 
+    protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
+        Fail($"the journal cannot be read: {Reason(reason)}"); // Akka.Persistence stops the actor after this
+
     protected override void PostStop()
     {
         FailAwaiting("the notes store stopped");
+        _owner.Tell(new NotesStoreSupervisor.StoreStopped(_board));
         base.PostStop();
     }
+
+    private void Fail(string reason)
+    {
+        FailAwaiting(reason);
+        _owner.Tell(new NotesStoreSupervisor.StoreFailed(reason));
+    }
+
+    /// <summary>The innermost message: the database's own words ("attempt to write a readonly database"), not a wrapper's.</summary>
+    private static string Reason(Exception cause) => cause.GetBaseException().Message;
 
     private void FailAwaiting(string reason)
     {

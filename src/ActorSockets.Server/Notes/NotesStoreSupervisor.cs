@@ -1,0 +1,242 @@
+using Akka.Actor;
+using Akka.Event;
+using static ActorSockets.Server.Notes.NotesProtocol;
+
+namespace ActorSockets.Server.Notes;
+
+/// <summary>
+/// The <c>notes-store</c> of ARCHITECTURE.md: owns the persistent <see cref="NotesStoreActor"/> and
+/// keeps the board answering while the journal fails. Requests go straight to the store while it
+/// runs. When the journal fails, the store answers its waiting writers with the journal's reason and
+/// stops; this actor then
+/// <list type="bullet">
+/// <item>starts it again with back-off (200 ms doubling to 10 s, back to 200 ms once a note is written),</item>
+/// <item>answers reads from the board as the store last held it (only durable notes are on it),</item>
+/// <item>holds writes, and reads before any board is known, for a bounded time, handing them on if
+/// the store comes back and answering <c>ERR storage: &lt;reason&gt;</c> if not: never silence,</item>
+/// <item>logs one line when storage starts failing and one when it works again.</item>
+/// </list>
+/// A journal that comes back holding fewer notes than were acknowledged (the file replaced or lost)
+/// is refused, so that new notes never take the ids of lost ones.
+/// </summary>
+public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
+{
+    /// <summary>Waiting bound while the store starts (recovering a large board takes a second or two).</summary>
+    internal static readonly TimeSpan WaitWhileStarting = TimeSpan.FromSeconds(5);
+    /// <summary>Waiting bound once storage is known to fail: the client hears why within about a second.</summary>
+    internal static readonly TimeSpan WaitWhileFailing = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan MinRestartDelay = TimeSpan.FromMilliseconds(200);
+    internal static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(10);
+    /// <summary>Requests held while the store is down; more are answered at once.</summary>
+    internal const int MaxWaiting = 1024;
+    private const string RestartTimerKey = "restart-store";
+    private const string ExpireTimerKey = "expire-waiting";
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly int _snapshotEvery;
+    private readonly Queue<(object Request, DateTime Deadline)> _waiting = new();
+    private IActorRef? _store;
+    private bool _storeReady;
+    /// <summary>The board as the store last held it, for reads while it is down; null before the first recovery.</summary>
+    private NotesBoard? _board;
+    private long _acknowledgedCount;
+    /// <summary>Why storage fails; null while it works.</summary>
+    private string? _failure;
+    private TimeSpan _restartDelay = MinRestartDelay;
+
+    public NotesStoreSupervisor(int snapshotEvery) => _snapshotEvery = snapshotEvery;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(int snapshotEvery) => Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery));
+
+    protected override void PreStart()
+    {
+        // Requests already handed to a store that then stops come back from the dead letters.
+        Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+        StartStore();
+    }
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        // An exception in the store is a bug, not a disk fault: stop it, and start it again like any stop.
+        new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case StoreNote or GetNotes when _storeReady && _store is not null:
+                _store.Forward(message);
+                break;
+            case GetNotes get when _board is not null:
+                var (remaining, notes) = _board.Range(get.AfterId, get.UpToId, get.MaxNotes, get.MaxBytes);
+                get.ReplyTo.Tell(new NotesChunk(_board.Count, remaining, notes, get.Correlation));
+                break;
+            case StoreNote or GetNotes:
+                Hold(message);
+                break;
+            case StoreReady ready when ReferenceEquals(Sender, _store):
+                OnStoreReady(ready.Board);
+                break;
+            case StoreFailed failed:
+                OnFailing(failed.Reason);
+                break;
+            case StoreWrote:
+                OnWorking();
+                break;
+            case StoreStopped stopped when stopped.Board.Count >= _acknowledgedCount:
+                // (A store refused for holding too few notes keeps the board it had before.)
+                _board = stopped.Board;
+                _acknowledgedCount = stopped.Board.Count;
+                break;
+            case StoreStopped:
+                break;
+            case DeadLetter { Message: StoreNote or GetNotes } dead when dead.Recipient.Path.Parent.Equals(Self.Path):
+                // Handed to a store that stopped before taking it (its mailbox, or its stash during
+                // recovery): never lost, served as if it came now.
+                OnReceive(dead.Message);
+                break;
+            case DeadLetter:
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_store):
+                _store = null;
+                _storeReady = false;
+                Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, _restartDelay);
+                _restartDelay = TimeSpan.FromTicks(Math.Min(_restartDelay.Ticks * 2, MaxRestartDelay.Ticks));
+                break;
+            case RestartStore:
+                StartStore();
+                break;
+            case ExpireWaiting:
+                ExpireOverdue();
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void StartStore()
+    {
+        _store = Context.ActorOf(NotesStoreActor.Props(_snapshotEvery, Self), "board");
+        Context.Watch(_store);
+    }
+
+    private void OnStoreReady(NotesBoard board)
+    {
+        if (board.Count < _acknowledgedCount)
+        {
+            OnFailing($"the journal holds {board.Count} notes but {_acknowledgedCount} were acknowledged " +
+                "(was the database replaced?); writes are refused until it is back");
+            Context.Stop(_store!);
+            return;
+        }
+        _board = board;
+        _acknowledgedCount = board.Count;
+        _storeReady = true;
+        while (_waiting.TryDequeue(out var held))
+            _store!.Tell(held.Request, ReplyTo(held.Request));
+        Timers.Cancel(ExpireTimerKey);
+    }
+
+    private void OnFailing(string reason)
+    {
+        if (_failure is null)
+            _log.Warning("notes storage failing: {0}; POST gets ERR storage until it works again (the store restarts with back-off)", reason);
+        _failure = reason;
+    }
+
+    private void OnWorking()
+    {
+        _restartDelay = MinRestartDelay;
+        if (_failure is null)
+            return;
+        _failure = null;
+        _log.Info("notes storage works again");
+    }
+
+    private void Hold(object request)
+    {
+        if (_waiting.Count >= MaxWaiting)
+        {
+            Answer(request, Unavailable);
+            return;
+        }
+        var wait = _failure is null ? WaitWhileStarting : WaitWhileFailing;
+        _waiting.Enqueue((request, DateTime.UtcNow + wait));
+        if (!Timers.IsTimerActive(ExpireTimerKey))
+            Timers.StartSingleTimer(ExpireTimerKey, ExpireWaiting.Instance, wait);
+    }
+
+    private void ExpireOverdue()
+    {
+        var now = DateTime.UtcNow;
+        while (_waiting.TryPeek(out var held) && held.Deadline <= now)
+        {
+            _waiting.Dequeue();
+            Answer(held.Request, Unavailable);
+        }
+        if (_waiting.TryPeek(out var next))
+            Timers.StartSingleTimer(ExpireTimerKey, ExpireWaiting.Instance, next.Deadline - now);
+    }
+
+    private string Unavailable => _failure ?? "the notes store is starting, retry";
+
+    private static void Answer(object request, string reason)
+    {
+        switch (request)
+        {
+            case StoreNote store:
+                store.ReplyTo.Tell(new NoteNotStored(reason, store.Correlation));
+                break;
+            case GetNotes get:
+                get.ReplyTo.Tell(new NotesNotRead(reason, get.Correlation));
+                break;
+        }
+    }
+
+    private static IActorRef ReplyTo(object request) => request switch
+    {
+        StoreNote store => store.ReplyTo,
+        GetNotes get => get.ReplyTo,
+        _ => ActorRefs.Nobody,
+    };
+
+    #region Messages from the store
+
+    /// <summary>Recovery is complete: the store serves, holding <paramref name="Board"/>.</summary>
+    internal sealed record StoreReady(NotesBoard Board);
+
+    /// <summary>The journal failed; the store stops after saying so.</summary>
+    internal sealed record StoreFailed(string Reason);
+
+    /// <summary>The store's first note since it started is durable: storage works.</summary>
+    internal sealed class StoreWrote
+    {
+        public static readonly StoreWrote Instance = new();
+        private StoreWrote() { }
+    }
+
+    /// <summary>The store stopped; the board it held, every note on it durable.</summary>
+    internal sealed record StoreStopped(NotesBoard Board);
+
+    #endregion
+
+    #region Internal messages
+
+    private sealed class RestartStore
+    {
+        public static readonly RestartStore Instance = new();
+        private RestartStore() { }
+    }
+
+    private sealed class ExpireWaiting
+    {
+        public static readonly ExpireWaiting Instance = new();
+        private ExpireWaiting() { }
+    }
+
+    #endregion
+}
