@@ -130,7 +130,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     }
 
     /// <summary>The innermost message: the database's own words ("attempt to write a readonly database"), not a wrapper's.</summary>
-    private static string Reason(Exception cause) => cause.GetBaseException().Message;
+    private static string Reason(Exception cause) => cause.GetBaseException().Message.TrimEnd('.', ' ');
 
     private void FailAwaiting(string reason)
     {

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using ActorSockets.Tests.Support;
+
+namespace ActorSockets.Tests.Hostile;
+
+/// <summary>
+/// A real SQLite board whose file turns unwritable under a running server (<c>chattr +i</c>: the
+/// tests run as root, which file modes do not stop): POST gets <c>ERR storage</c> with SQLite's
+/// reason, GET goes on, the store recovers by itself when the file is writable again, nothing
+/// acknowledged is lost, and the log has one line for the failure and one for the recovery.
+/// </summary>
+public class StorageFaultTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose()
+    {
+        Chattr("-i", _folder.File("notes.db"));
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task A_database_made_unwritable_at_run_time_refuses_posts_serves_gets_and_recovers_by_itself()
+    {
+        var database = _folder.File("notes.db");
+        var (server, endPoint) = await ServerProcess.StartAsync("--port", "0", "--set", "service=notes",
+            "--set", $"notes.sqlite-path={database}", "--set", "timeout=off");
+        await using (server)
+        {
+            await using var client = await TcpTestClient.ConnectAsync(endPoint);
+            Assert.Equal("OK 1\n", await client.AskAsync("POST before one"));
+            Assert.Equal("OK 2\n", await client.AskAsync("POST before two"));
+
+            Chattr("+i", database);
+            var refused = await client.AskAsync("POST while unwritable");
+            Assert.StartsWith("ERR storage: the journal could not write: SQLite Error", refused);
+            Assert.Equal("NOTES 2 2\n", await client.AskAsync("GET"));
+            Assert.Equal("1 before one\n", await client.ReadLineAsync());
+            Assert.Equal("2 before two\n", await client.ReadLineAsync());
+            for (var i = 0; i < 5; i++)
+                Assert.StartsWith("ERR storage: ", await client.AskAsync($"POST refused {i}"));
+
+            Chattr("-i", database);
+            string? accepted = null;
+            for (var attempt = 0; attempt < 100 && accepted is null; attempt++)
+            {
+                var reply = await client.AskAsync("POST after");
+                if (reply!.StartsWith("OK ", StringComparison.Ordinal))
+                    accepted = reply;
+                else
+                    await Task.Delay(200);
+            }
+            Assert.Equal("OK 3\n", accepted); // no refused note took an id
+            Assert.Equal("NOTES 3 3\n", await client.AskAsync("GET"));
+            Assert.Equal("1 before one\n", await client.ReadLineAsync());
+            Assert.Equal("2 before two\n", await client.ReadLineAsync());
+            Assert.Equal("3 after\n", await client.ReadLineAsync());
+
+            var log = server.Stdout;
+            Assert.Single(log.Split('\n'), line => line.Contains("notes storage failing"));
+            Assert.Single(log.Split('\n'), line => line.Contains("notes storage works again"));
+            Assert.DoesNotContain("   at ", log); // no stack traces
+            Assert.DoesNotContain("ERROR", log);
+        }
+    }
+
+    private static void Chattr(string flag, string path)
+    {
+        if (!File.Exists(path))
+            return;
+        using var chattr = Process.Start(new ProcessStartInfo("chattr", [flag, path]) { RedirectStandardError = true })!;
+        var error = chattr.StandardError.ReadToEnd();
+        Assert.True(chattr.WaitForExit(10_000) && chattr.ExitCode == 0, $"chattr {flag} {path} failed: {error}");
+    }
+}
