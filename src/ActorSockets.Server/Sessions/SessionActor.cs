@@ -26,6 +26,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
 {
     private const string ReportTimerKey = "report-requests";
     private const string ServiceTimeoutKey = "service-timeout";
+    private const string IdleTimerKey = "idle-check";
     private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(1);
     /// <summary>How long an answer from another actor (the notes store) may take before the client gets an error.</summary>
     private static readonly TimeSpan ServiceTimeout = TimeSpan.FromSeconds(10);
@@ -33,6 +34,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     /// <summary>Lines (byte[]) or errors (<see cref="OversizedRequest"/>) that arrived while a reply was awaited.</summary>
     private readonly Queue<object> _waiting = new();
     private readonly IServiceSession _service;
+    private readonly IdleClock _idle;
     private Awaiting _awaiting;
     private byte[] _statsTag = [];
     private long _unreportedRequests;
@@ -41,6 +43,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     {
         Info = info;
         Log = Context.GetLogger();
+        _idle = new IdleClock(info.Settings.Timeout.Duration);
         _service = info.Service.Open(new ServiceContext(Self, info.Id, info.Settings));
     }
 
@@ -67,11 +70,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     protected bool AwaitingReply => _awaiting != Awaiting.Nothing;
     protected int WaitingCount => _waiting.Count;
 
-    protected override void PreStart()
-    {
-        if (Info.Settings.Timeout.Duration is { } idle)
-            Context.SetReceiveTimeout(idle);
-    }
+    protected override void PreStart() => ResumeIdleTimer();
 
     protected override void PostStop()
     {
@@ -92,6 +91,10 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     {
         if (EndReason is not null || line.IsEmpty)
             return;
+        // Activity is a complete request line with something in it (PROTOCOL.md section 2): a line of
+        // blanks is answered like any line, but keeps nobody alive.
+        if (!Blanks.Trim(line).IsEmpty)
+            _idle.Touch(IdleClock.Now);
         if (AwaitingReply)
             _waiting.Enqueue(line.ToArray());
         else
@@ -103,6 +106,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     {
         if (EndReason is not null)
             return;
+        _idle.Touch(IdleClock.Now); // a whole datagram, too long (over TCP the session ends anyway)
         var oversized = new OversizedRequest(errorLine, endsSession);
         if (AwaitingReply)
             _waiting.Enqueue(oversized);
@@ -115,9 +119,18 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     {
         switch (message)
         {
-            case ReceiveTimeout:
-                End(SessionEndReason.Timeout, Replies.ByeTimeout(Info.Settings.Timeout.Text));
-                Flush();
+            case IdleCheck when EndReason is null:
+                if (_idle.IsExpired(IdleClock.Now, out var checkAgainIn))
+                {
+                    End(SessionEndReason.Timeout, Replies.ByeTimeout(Info.Settings.Timeout.Text));
+                    Flush();
+                }
+                else if (checkAgainIn is { } delay)
+                {
+                    Timers.StartSingleTimer(IdleTimerKey, IdleCheck.Instance, delay);
+                }
+                return true;
+            case IdleCheck:
                 return true;
             case SessionProtocol.ServerStopping:
                 End(SessionEndReason.Shutdown, Replies.ByeShutdown);
@@ -220,13 +233,14 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
             PauseIdleTimer();
     }
 
-    /// <summary>While the server owes a reply, the client is not idle: its timer waits.</summary>
-    private static void PauseIdleTimer() => Context.SetReceiveTimeout(null);
+    /// <summary>While the server owes a reply, the client is not idle: its clock waits.</summary>
+    private void PauseIdleTimer() => _idle.Pause();
 
+    /// <summary>The client's turn: the idle clock runs afresh; one timer checks it (none is set per request).</summary>
     private void ResumeIdleTimer()
     {
-        if (EndReason is null && Info.Settings.Timeout.Duration is { } idle)
-            Context.SetReceiveTimeout(idle);
+        if (EndReason is null && _idle.Resume(IdleClock.Now) is { } check && !Timers.IsTimerActive(IdleTimerKey))
+            Timers.StartSingleTimer(IdleTimerKey, IdleCheck.Instance, check);
     }
 
     /// <summary>Begins to end the session: the goodbye line (if any) is the last reply; nothing is served after it.</summary>
@@ -238,7 +252,8 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
         _waiting.Clear();
         _awaiting = Awaiting.Nothing;
         Timers.Cancel(ServiceTimeoutKey);
-        Context.SetReceiveTimeout(null);
+        Timers.Cancel(IdleTimerKey);
+        _idle.Pause();
         if (goodbye is not null)
             Replies.WriteLine(Outgoing, default, goodbye);
         OnEnding();
@@ -361,13 +376,20 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
 
     private sealed record OversizedRequest(string ErrorLine, bool EndsSession);
 
-    private sealed class ServiceTimeoutTick : INotInfluenceReceiveTimeout
+    /// <summary>Time to look at the idle clock.</summary>
+    private sealed class IdleCheck
+    {
+        public static readonly IdleCheck Instance = new();
+        private IdleCheck() { }
+    }
+
+    private sealed class ServiceTimeoutTick
     {
         public static readonly ServiceTimeoutTick Instance = new();
         private ServiceTimeoutTick() { }
     }
 
-    private sealed class ReportRequestsTick : INotInfluenceReceiveTimeout
+    private sealed class ReportRequestsTick
     {
         public static readonly ReportRequestsTick Instance = new();
         private ReportRequestsTick() { }

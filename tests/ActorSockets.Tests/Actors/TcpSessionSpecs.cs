@@ -126,6 +126,45 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
         ExpectClosedAndStop(s);
     }
 
+    [Theory]
+    [InlineData("3")]      // a line trickled byte by byte, never finished (slowloris)
+    [InlineData("\n")]     // blank lines as keep-alives
+    [InlineData(" \t\n")]  // a line of blanks: answered, but no activity
+    public void Session_should_time_out_a_client_whose_bytes_never_make_a_request(string trickle)
+    {
+        var s = Start("timeout=600ms");
+        // Trickle for up to three timeouts; the BYE must come in the middle of it.
+        string? bye = null;
+        for (var i = 0; i < 18 && bye is null; i++)
+        {
+            Send(s, trickle);
+            var writes = s.Connection.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => (Tcp.Write)m);
+            foreach (var write in writes)
+            {
+                s.Session.Tell(write!.Ack, s.Connection.Ref);
+                var text = write.Data.ToString(Encoding.UTF8);
+                if (text.Contains("BYE timeout"))
+                    bye = text;
+            }
+        }
+        Assert.NotNull(bye);
+        Assert.EndsWith("BYE timeout: idle for 600ms\n", bye);
+    }
+
+    [Fact]
+    public void Session_should_count_each_complete_request_as_activity()
+    {
+        var s = Start("timeout=600ms");
+        // A request every 200 ms for 1.2 s (twice the timeout): never dropped.
+        for (var i = 0; i < 6; i++)
+        {
+            Send(s, "PING\n");
+            Assert.Equal("PONG\n", ExpectWriteAndAck(s));
+            s.Connection.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        }
+        Assert.Equal("BYE timeout: idle for 600ms\n", ExpectWriteAndAck(s, TimeSpan.FromSeconds(3)));
+    }
+
     [Fact]
     public void Session_should_not_count_its_own_write_acks_as_activity()
     {

@@ -1,0 +1,51 @@
+using ActorSockets.Tests.Support;
+
+namespace ActorSockets.Tests.Hostile;
+
+/// <summary>
+/// Clients that hold a place without ever making a request (a line trickled byte by byte, blank
+/// lines as keep-alives) are dropped after the idle timeout like idle ones, so they cannot lock
+/// everyone else out (PROTOCOL.md section 2: what counts as activity).
+/// </summary>
+public class SlowClientTests
+{
+    [Theory]
+    [InlineData("x")]
+    [InlineData("\n")]
+    public async Task Clients_that_trickle_without_a_request_are_timed_out_and_a_newcomer_gets_in(string trickle)
+    {
+        await using var server = await RunningServer.StartAsync("clients-limit=2", "timeout=1s");
+        var slow = new[] { await TcpTestClient.ConnectAsync(server.EndPoint), await TcpTestClient.ConnectAsync(server.EndPoint) };
+        try
+        {
+            // Admitted for sure (accept order is not connect order), then nothing but the trickle.
+            foreach (var client in slow)
+                Assert.Equal("PONG\n", await client.AskAsync("PING"));
+            await using (var early = await TcpTestClient.ConnectAsync(server.EndPoint))
+                Assert.StartsWith("ERR busy", await early.ReadLineAsync());
+
+            // Trickle for up to five timeouts; both must be dropped in the middle of it. Blank lines get
+            // no reply, so the first line each reads is the BYE.
+            var byes = slow.Select(client => client.ReadLineAsync(TimeSpan.FromSeconds(10))).ToArray();
+            for (var round = 0; round < 25 && !byes.All(bye => bye.IsCompleted); round++)
+            {
+                for (var i = 0; i < slow.Length; i++)
+                {
+                    if (!byes[i].IsCompleted)
+                        await slow[i].SendAsync(trickle);
+                }
+                await Task.Delay(200);
+            }
+            Assert.All(byes, bye => Assert.True(bye.IsCompletedSuccessfully, "still served after five timeouts of trickling"));
+            Assert.All(byes, bye => Assert.Equal("BYE timeout: idle for 1s\n", bye.Result));
+
+            await using var newcomer = await TcpTestClient.ConnectAsync(server.EndPoint);
+            Assert.Equal("7\n", await newcomer.AskAsync("3 4"));
+        }
+        finally
+        {
+            foreach (var client in slow)
+                await client.DisposeAsync();
+        }
+    }
+}
