@@ -13,17 +13,38 @@ namespace ActorSockets.Server.Limiting;
 
 /// <summary>
 /// Admits or refuses clients and supervises their sessions (ARCHITECTURE.md): it holds the count
-/// and the cap, spawns one session per admitted client as its child, frees the place when the
-/// child terminates (DeathWatch, so each place is freed exactly once), and is the single source of
-/// the STATS figures. A failing session is stopped, never restarted: its socket cannot be rebuilt,
-/// and its siblings go on untouched.
+/// and the cap, spawns one session per admitted client as its child, frees the place as soon as the
+/// session says its client is gone, and is the single source of the STATS figures. A failing session
+/// is stopped, never restarted: its socket cannot be rebuilt, and its siblings go on untouched.
 /// </summary>
-public sealed class LimiterActor : UntypedActor
+/// <remarks>
+/// A place is never refused while one is only about to be freed: under churn, the close of a
+/// connection reaches this actor a few messages after the next client's arrival, so a newcomer over
+/// the cap waits a moment (<see cref="PlaceWait"/>) for a place before it is refused. Over UDP, where
+/// one spoofable datagram opens a session, a newcomer over the cap takes the place of the longest-idle
+/// session that has sent one datagram and nothing since (docs/PROTOCOL-NOTES.md).
+/// </remarks>
+public sealed class LimiterActor : UntypedActor, IWithTimers
 {
+    /// <summary>How long a newcomer over the cap waits for a place before it is refused.</summary>
+    internal static readonly TimeSpan PlaceWait = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// Newcomers that may wait for a place at once. Under churn most of them are connections whose
+    /// client has already closed and whose close is still on its way here; each costs an idle
+    /// Akka.IO connection for at most <see cref="PlaceWait"/>.
+    /// </summary>
+    internal const int MaxWaitingForPlace = 1024;
+    private const string PlaceWaitTimerKey = "place-wait";
+
     private readonly ActorSocketsSettings _settings;
     private readonly IService _service;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>Every session actor still alive, including those whose client has gone.</summary>
     private readonly Dictionary<IActorRef, SessionRecord> _sessions = [];
+    /// <summary>Newcomers over the cap, waiting a moment for a place: admission requests with their deadline.</summary>
+    private readonly Queue<(object Admit, long DeadlineMs)> _waitingForPlace = new();
+    /// <summary>Clients holding a place: admitted, not yet gone.</summary>
+    private int _clients;
     private long _nextSessionId = 1;
     private long _admitted, _refused, _timeouts, _crashes, _requests;
     private IActorRef? _stopRequester;
@@ -34,11 +55,14 @@ public sealed class LimiterActor : UntypedActor
         _service = service;
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(ActorSocketsSettings settings, IService service) =>
         Akka.Actor.Props.Create(() => new LimiterActor(settings, service));
 
     private int Limit => _settings.ClientsLimit;
     private bool Stopping => _stopRequester is not null;
+    private bool Full => _clients >= Limit;
 
     protected override SupervisorStrategy SupervisorStrategy() =>
         // Stop, never restart; the default decider logs the exception with its stack trace.
@@ -48,28 +72,33 @@ public sealed class LimiterActor : UntypedActor
     {
         switch (message)
         {
-            case AdmitTcpClient admit:
-                AdmitTcp(admit);
-                break;
-            case AdmitUdpClient admit:
-                AdmitUdp(admit);
+            case AdmitTcpClient or AdmitUdpClient:
+                Admit(message);
                 break;
             case SessionEnded ended when _sessions.TryGetValue(Sender, out var record):
-                _sessions[Sender] = record with { Reason = ended.Reason };
+                ClientGone(Sender, record, ended.Reason);
+                break;
+            case SessionProtocol.ClientConfirmed when _sessions.TryGetValue(Sender, out var record):
+                _sessions[Sender] = record with { Confirmed = true };
                 break;
             case SessionTerminated terminated:
                 OnSessionTerminated(terminated.Session);
+                break;
+            case PlaceWaitExpired:
+                RefuseOverdue();
                 break;
             case RequestsServed served:
                 _requests += served.Count;
                 break;
             case GetStats get:
                 _requests += get.UnreportedRequests;
-                Sender.Tell(new StatsSnapshot(_sessions.Count, Limit, _admitted, _refused, _timeouts, _crashes, _requests));
+                Sender.Tell(new StatsSnapshot(_clients, Limit, _admitted, _refused, _timeouts, _crashes, _requests));
                 break;
             case StopAllSessions:
                 _stopRequester = Sender;
-                _log.Info("server stopping: saying BYE to {0} client(s)", _sessions.Count);
+                _log.Info("server stopping: saying BYE to {0} client(s)", _clients);
+                while (_waitingForPlace.TryDequeue(out var waiting))
+                    Refuse(waiting.Admit);
                 foreach (var session in _sessions.Keys)
                     session.Tell(SessionProtocol.ServerStopping.Instance);
                 ReplyIfAllStopped();
@@ -83,59 +112,119 @@ public sealed class LimiterActor : UntypedActor
         }
     }
 
-    private void AdmitTcp(AdmitTcpClient admit)
+    private void Admit(object admit)
     {
-        if (Stopping || _sessions.Count >= Limit)
-        {
-            // Register before writing: closing an unregistered Akka.IO connection crashes it and the
-            // client would see a reset instead of the reason.
-            admit.Connection.Tell(new Tcp.Register(Self));
-            admit.Connection.Tell(Tcp.Write.Create(ByteString.FromString(RefusalLine() + "\n")));
-            admit.Connection.Tell(Tcp.Close.Instance);
-            Refuse(admit.Remote);
-            return;
-        }
-        Spawn(admit.Remote, info => TcpSessionActor.Props(info, admit.Connection));
+        if (Stopping)
+            Refuse(admit);
+        else if (!Full || (admit is AdmitUdpClient && EvictSilentUdpSession()))
+            Spawn(admit);
+        else if (_waitingForPlace.Count < MaxWaitingForPlace)
+            WaitForPlace(admit);
+        else
+            Refuse(admit);
     }
 
-    private void AdmitUdp(AdmitUdpClient admit)
+    private void WaitForPlace(object admit)
     {
-        if (Stopping || _sessions.Count >= Limit)
-        {
-            Sender.Tell(new UdpClientRefused(admit.Remote, Limit));
-            Refuse(admit.Remote);
-            return;
-        }
-        var session = Spawn(admit.Remote, info => UdpSessionActor.Props(info, admit.Socket));
-        Sender.Tell(new UdpClientAdmitted(admit.Remote, session));
+        _waitingForPlace.Enqueue((admit, Environment.TickCount64 + (long)PlaceWait.TotalMilliseconds));
+        if (!Timers.IsTimerActive(PlaceWaitTimerKey))
+            Timers.StartSingleTimer(PlaceWaitTimerKey, PlaceWaitExpired.Instance, PlaceWait);
     }
 
-    private IActorRef Spawn(EndPoint remote, Func<SessionInfo, Props> props)
+    private void RefuseOverdue()
+    {
+        var now = Environment.TickCount64;
+        while (_waitingForPlace.TryPeek(out var waiting) && waiting.DeadlineMs <= now)
+            Refuse(_waitingForPlace.Dequeue().Admit);
+        if (_waitingForPlace.TryPeek(out var next))
+            Timers.StartSingleTimer(PlaceWaitTimerKey, PlaceWaitExpired.Instance, TimeSpan.FromMilliseconds(next.DeadlineMs - now));
+    }
+
+    private void AdmitWaiting()
+    {
+        while (!Full && !Stopping && _waitingForPlace.TryDequeue(out var waiting))
+            Spawn(waiting.Admit);
+        if (_waitingForPlace.Count == 0)
+            Timers.Cancel(PlaceWaitTimerKey);
+    }
+
+    /// <summary>
+    /// Over UDP at the cap: ends the longest-idle session that has sent one datagram and nothing since
+    /// (as a spoofed source would), without a word (a reply to a spoofed address is reflection).
+    /// </summary>
+    private bool EvictSilentUdpSession()
+    {
+        KeyValuePair<IActorRef, SessionRecord>? oldest = null;
+        foreach (var entry in _sessions)
+        {
+            if (entry.Value is { Udp: true, Confirmed: false, Gone: false } && (oldest is null || entry.Value.Id < oldest.Value.Value.Id))
+                oldest = entry;
+        }
+        if (oldest is not { } evicted)
+            return false;
+        evicted.Key.Tell(SessionProtocol.Evict.Instance);
+        ClientGone(evicted.Key, evicted.Value, SessionEndReason.Evicted);
+        return true;
+    }
+
+    private void Spawn(object admit)
     {
         var id = _nextSessionId++;
-        var session = Context.ActorOf(props(new SessionInfo(id, remote, _settings, _service)), $"session-{id}");
+        var (remote, props, udp) = admit switch
+        {
+            AdmitTcpClient tcp => (tcp.Remote, TcpSessionActor.Props(Info(id, tcp.Remote), tcp.Connection), false),
+            AdmitUdpClient u => (u.Remote, UdpSessionActor.Props(Info(id, u.Remote), u.Socket), true),
+            _ => throw new ArgumentException($"not an admission: {admit}", nameof(admit)),
+        };
+        var session = Context.ActorOf(props, $"session-{id}");
         Context.WatchWith(session, new SessionTerminated(session));
-        _sessions[session] = new SessionRecord(id, remote, null);
+        _sessions[session] = new SessionRecord(id, remote, udp, Confirmed: false, Gone: false);
+        _clients++;
         _admitted++;
-        _log.Info("session {0} admitted: {1} ({2}/{3} clients)", id, remote, _sessions.Count, Limit);
-        return session;
+        _log.Info("session {0} admitted: {1} ({2}/{3} clients)", id, remote, _clients, Limit);
+        if (admit is AdmitUdpClient udpAdmit)
+            udpAdmit.Listener.Tell(new UdpClientAdmitted(remote, session));
     }
 
-    private void Refuse(EndPoint remote)
+    private SessionInfo Info(long id, EndPoint remote) => new(id, remote, _settings, _service);
+
+    private void Refuse(object admit)
+    {
+        switch (admit)
+        {
+            case AdmitTcpClient tcp:
+                // Register before writing: closing an unregistered Akka.IO connection crashes it and the
+                // client would see a reset instead of the reason. Kept open on the peer's half-close,
+                // so that a client that sends and half-closes at once (nc -N) still reads the line.
+                tcp.Connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
+                tcp.Connection.Tell(Tcp.Write.Create(ByteString.FromString(RefusalLine() + "\n")));
+                tcp.Connection.Tell(Tcp.Close.Instance);
+                LogRefusal(tcp.Remote);
+                break;
+            case AdmitUdpClient udp:
+                udp.Listener.Tell(new UdpClientRefused(udp.Remote, RefusalLine()));
+                LogRefusal(udp.Remote);
+                break;
+        }
+    }
+
+    private void LogRefusal(EndPoint remote)
     {
         _refused++;
         _log.Info(Stopping
             ? "refused {0}: server stopping ({1}/{2} clients)"
-            : "refused {0}: clients limit reached ({1}/{2} clients)", remote, _sessions.Count, Limit);
+            : "refused {0}: clients limit reached ({1}/{2} clients)", remote, _clients, Limit);
     }
 
     private string RefusalLine() => Stopping ? Replies.ByeShutdown : Replies.Busy(Limit);
 
-    private void OnSessionTerminated(IActorRef session)
+    /// <summary>The client has gone (or is going): its place is free now, whatever its actor still has to do.</summary>
+    private void ClientGone(IActorRef session, SessionRecord record, SessionEndReason reason)
     {
-        if (!_sessions.Remove(session, out var record))
+        if (record.Gone)
             return;
-        var reason = record.Reason ?? SessionEndReason.ConnectionLost;
+        _sessions[session] = record with { Gone = true };
+        _clients--;
         switch (reason)
         {
             case SessionEndReason.Timeout:
@@ -145,7 +234,16 @@ public sealed class LimiterActor : UntypedActor
                 _crashes++;
                 break;
         }
-        _log.Info("session {0} {1}: {2} ({3}/{4} clients)", record.Id, Describe(reason), record.Remote, _sessions.Count, Limit);
+        _log.Info("session {0} {1}: {2} ({3}/{4} clients)", record.Id, Describe(reason), record.Remote, _clients, Limit);
+        AdmitWaiting();
+    }
+
+    private void OnSessionTerminated(IActorRef session)
+    {
+        if (!_sessions.Remove(session, out var record))
+            return;
+        // A session always says why it ends before it stops; this is the fallback should it not.
+        ClientGone(session, record, SessionEndReason.ConnectionLost);
         ReplyIfAllStopped();
     }
 
@@ -161,6 +259,8 @@ public sealed class LimiterActor : UntypedActor
         SessionEndReason.ServiceFailed => "closed: the service stopped answering mid-reply",
         SessionEndReason.Goodbye => "closed: Good Bye",
         SessionEndReason.CryptoFailed => "closed: a chat check failed (ERR crypto)",
+        SessionEndReason.Evicted => "evicted: its place went to a newcomer (one datagram and nothing since)",
+        SessionEndReason.OperatorGone => "closed: the chat operator's input is gone",
         _ => reason.ToString(),
     };
 
@@ -172,10 +272,18 @@ public sealed class LimiterActor : UntypedActor
 
     #region Internal messages
 
-    private sealed record SessionRecord(long Id, EndPoint Remote, SessionEndReason? Reason);
+    /// <param name="Confirmed">UDP: the endpoint has sent more than one datagram.</param>
+    /// <param name="Gone">The client has left; the actor may still be finishing.</param>
+    private sealed record SessionRecord(long Id, EndPoint Remote, bool Udp, bool Confirmed, bool Gone);
 
     /// <summary>Sent by DeathWatch after the session's own <see cref="SessionEnded"/>, which it follows in the mailbox.</summary>
     private sealed record SessionTerminated(IActorRef Session);
+
+    private sealed class PlaceWaitExpired
+    {
+        public static readonly PlaceWaitExpired Instance = new();
+        private PlaceWaitExpired() { }
+    }
 
     #endregion
 }

@@ -10,16 +10,16 @@ public static class LimiterProtocol
     /// <summary>From the TCP listener: a connection was accepted; admit it or refuse it.</summary>
     public sealed record AdmitTcpClient(IActorRef Connection, EndPoint Remote);
 
-    /// <summary>From the UDP listener: a datagram came from an endpoint with no session.</summary>
-    public sealed record AdmitUdpClient(EndPoint Remote, IActorRef Socket);
+    /// <summary>From the UDP listener: a datagram came from an endpoint with no session; answered to <paramref name="Listener"/>.</summary>
+    public sealed record AdmitUdpClient(EndPoint Remote, IActorRef Socket, IActorRef Listener);
 
     /// <summary>To the UDP listener: a session now serves <paramref name="Remote"/>.</summary>
     public sealed record UdpClientAdmitted(EndPoint Remote, IActorRef Session);
 
-    /// <summary>To the UDP listener: <paramref name="Remote"/> is over the clients limit.</summary>
-    public sealed record UdpClientRefused(EndPoint Remote, int ClientsLimit);
+    /// <summary>To the UDP listener: <paramref name="Remote"/> is refused; <paramref name="Line"/> says why (ERR busy, or BYE shutdown).</summary>
+    public sealed record UdpClientRefused(EndPoint Remote, string Line);
 
-    /// <summary>From a session to its limiter, just before it stops: why it ends.</summary>
+    /// <summary>From a session to its limiter, as soon as its client is gone (at the latest when it stops): why it ended.</summary>
     public sealed record SessionEnded(SessionEndReason Reason);
 
     /// <summary>From a session: requests served since its last report (reported in batches, not per request).</summary>

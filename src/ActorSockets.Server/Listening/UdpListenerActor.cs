@@ -81,7 +81,7 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
             return;
         }
         _pending[received.Sender] = [received];
-        Limiter.Tell(new AdmitUdpClient(received.Sender, Socket!));
+        Limiter.Tell(new AdmitUdpClient(received.Sender, Socket!, Self));
     }
 
     private void Admitted(UdpClientAdmitted admitted)
@@ -105,8 +105,7 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
             var line = Datagram.RequestLine(datagram.Data.ToReadOnlySpan());
             var status = Request.Parse(line, out var tag, out _);
             var reply = new System.Buffers.ArrayBufferWriter<byte>();
-            Replies.WriteLine(reply, status is RequestStatus.Ok or RequestStatus.NothingAfterTag ? tag : default,
-                Replies.Busy(refused.ClientsLimit));
+            Replies.WriteLine(reply, status is RequestStatus.Ok or RequestStatus.NothingAfterTag ? tag : default, refused.Line);
             Socket.Tell(Udp.Send.Create(ByteString.FromBytes(reply.WrittenSpan.ToArray()), refused.Remote));
         }
     }

@@ -31,6 +31,12 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     /// <summary>How long an answer from another actor (the notes store) may take before the client gets an error.</summary>
     private static readonly TimeSpan ServiceTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Requests that may wait while a reply is awaited: TCP stops reading there, UDP drops what comes
+    /// beyond it (as a full socket buffer would; the client retries). Memory per client stays bounded.
+    /// </summary>
+    internal const int MaxWaitingRequests = 256;
+
     /// <summary>Lines (byte[]) or errors (<see cref="OversizedRequest"/>) that arrived while a reply was awaited.</summary>
     private readonly Queue<object> _waiting = new();
     private readonly IServiceSession _service;
@@ -134,6 +140,10 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
                 return true;
             case SessionProtocol.ServerStopping:
                 End(SessionEndReason.Shutdown, Replies.ByeShutdown);
+                Flush();
+                return true;
+            case SessionProtocol.Evict:
+                End(SessionEndReason.Evicted, null);
                 Flush();
                 return true;
             case LimiterProtocol.StatsSnapshot stats when _awaiting == Awaiting.Stats:

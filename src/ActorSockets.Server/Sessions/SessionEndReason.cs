@@ -21,6 +21,10 @@ public enum SessionEndReason
     Shutdown,
     /// <summary>A long reply was under way when the service stopped answering: framing is lost, so the connection closes.</summary>
     ServiceFailed,
+    /// <summary>UDP: a session that had sent one datagram and nothing since gave its place to a newcomer.</summary>
+    Evicted,
+    /// <summary>Chat: the operator's input (the server's standard input) is gone; no answer can come.</summary>
+    OperatorGone,
     /// <summary>An exception inside the session; its supervisor stopped it.</summary>
     Crashed,
 }

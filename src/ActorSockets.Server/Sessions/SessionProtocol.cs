@@ -6,10 +6,24 @@ namespace ActorSockets.Server.Sessions;
 public static class SessionProtocol
 {
     /// <summary>The server is stopping: say <c>BYE shutdown</c>, flush, close, stop.</summary>
-    public sealed class ServerStopping : INotInfluenceReceiveTimeout
+    public sealed class ServerStopping
     {
         public static readonly ServerStopping Instance = new();
         private ServerStopping() { }
+    }
+
+    /// <summary>UDP: end at once and say nothing; the place goes to a newcomer (the source may be spoofed).</summary>
+    public sealed class Evict
+    {
+        public static readonly Evict Instance = new();
+        private Evict() { }
+    }
+
+    /// <summary>From a UDP session to its limiter, once: its endpoint sent a second datagram, so it is a real client.</summary>
+    public sealed class ClientConfirmed
+    {
+        public static readonly ClientConfirmed Instance = new();
+        private ClientConfirmed() { }
     }
 
     /// <summary>

@@ -22,8 +22,6 @@ public sealed class TcpSessionActor : SessionActor
 {
     /// <summary>Reply bytes in flight and pending above which reading is suspended.</summary>
     internal const int HighWaterBytes = 64 * 1024;
-    /// <summary>Requests waiting (behind a STATS) above which reading is suspended.</summary>
-    internal const int MaxWaitingRequests = 256;
     private const string CloseGraceTimerKey = "close-grace";
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(10);
 

@@ -15,6 +15,7 @@ namespace ActorSockets.Server.Sessions;
 public sealed class UdpSessionActor : SessionActor
 {
     private readonly IActorRef _socket;
+    private int _datagrams;
 
     public UdpSessionActor(SessionInfo info, IActorRef socket) : base(info) => _socket = socket;
 
@@ -32,6 +33,10 @@ public sealed class UdpSessionActor : SessionActor
         switch (message)
         {
             case Udp.Received received:
+                if (++_datagrams == 2)
+                    Context.Parent.Tell(SessionProtocol.ClientConfirmed.Instance); // a real client, not one spoofed datagram
+                if (AwaitingReply && WaitingCount >= MaxWaitingRequests)
+                    break; // dropped, as a full socket buffer would: bounded memory for a fast client
                 var line = Datagram.RequestLine(received.Data.ToReadOnlySpan());
                 if (line.Length > Info.Settings.MaxLineBytes)
                     OnOversizedRequest(Replies.TooLongDatagram(Info.Settings.MaxLineBytes), endsSession: false);

@@ -52,7 +52,7 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
         Assert.NotEqual(limiter, Offer(limiter, c1, 1001));
         Assert.NotEqual(limiter, Offer(limiter, c2, 1002));
 
-        Assert.Equal(limiter, Offer(limiter, c3, 1003));
+        Assert.Equal(limiter, Offer(limiter, c3, 1003)); // after waiting a moment for a place
         Assert.Equal("ERR busy: clients limit 2 reached\n", c3.ExpectMsg<Tcp.Write>().Data.ToString(Encoding.UTF8));
         c3.ExpectMsg<Tcp.Close>();
         Assert.Equal(new StatsSnapshot(2, 2, 2, 1, 0, 0, 0), Stats(limiter));
@@ -109,15 +109,76 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
         Assert.Equal(1, Stats(limiter).Timeouts);
     }
 
+    /// <summary>Admits a UDP endpoint and has its session hear <paramref name="datagrams"/> datagrams.</summary>
+    private IActorRef AdmitUdp(IActorRef limiter, TestProbe socket, int port, int datagrams)
+    {
+        limiter.Tell(new AdmitUdpClient(Remote(port), socket.Ref, TestActor));
+        var session = ExpectMsg<UdpClientAdmitted>(a => Assert.Equal(Remote(port), a.Remote)).Session;
+        for (var i = 0; i < datagrams; i++)
+        {
+            session.Tell(new Udp.Received(ByteString.FromString("PING"), Remote(port)), socket.Ref);
+            socket.ExpectMsg<Udp.Send>();
+        }
+        return session;
+    }
+
     [Fact]
-    public void Limiter_should_admit_and_refuse_udp_endpoints()
+    public void Limiter_should_admit_udp_endpoints_and_refuse_one_over_the_cap_after_waiting_for_a_place()
     {
         var limiter = StartLimiter("clients-limit=1", "transport=udp");
         var socket = CreateTestProbe();
-        limiter.Tell(new AdmitUdpClient(Remote(1001), socket.Ref));
-        Assert.Equal(Remote(1001), ExpectMsg<UdpClientAdmitted>().Remote);
-        limiter.Tell(new AdmitUdpClient(Remote(1002), socket.Ref));
-        Assert.Equal(new UdpClientRefused(Remote(1002), 1), ExpectMsg<UdpClientRefused>());
+        AdmitUdp(limiter, socket, 1001, datagrams: 2); // a real client: two datagrams
+        limiter.Tell(new AdmitUdpClient(Remote(1002), socket.Ref, TestActor));
+        ExpectNoMsg(LimiterActor.PlaceWait / 2); // waits a moment for a place
+        Assert.Equal(new UdpClientRefused(Remote(1002), "ERR busy: clients limit 1 reached"), ExpectMsg<UdpClientRefused>());
+    }
+
+    [Fact]
+    public void Limiter_should_give_a_udp_newcomer_the_place_of_an_endpoint_that_sent_one_datagram_and_nothing_since()
+    {
+        var limiter = StartLimiter("clients-limit=2", "transport=udp");
+        var socket = CreateTestProbe();
+        var spoofed = AdmitUdp(limiter, socket, 1001, datagrams: 1);
+        var real = AdmitUdp(limiter, socket, 1002, datagrams: 2);
+        Watch(spoofed);
+
+        var newcomer = AdmitUdp(limiter, socket, 1003, datagrams: 0);
+        ExpectTerminated(spoofed);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // not a word to a possibly spoofed address
+        Assert.Equal(2, Stats(limiter).Clients);
+
+        // The real client keeps its place: a fourth endpoint takes the newcomer's (one datagram: none yet).
+        AdmitUdp(limiter, socket, 1004, datagrams: 0);
+        real.Tell(new Udp.Received(ByteString.FromString("PING"), Remote(1002)), socket.Ref);
+        Assert.Equal(Remote(1002), socket.ExpectMsg<Udp.Send>().Target);
+        _ = newcomer;
+    }
+
+    [Fact]
+    public void Limiter_should_let_a_tcp_newcomer_over_the_cap_wait_a_moment_for_a_place_that_is_being_freed()
+    {
+        var limiter = StartLimiter("clients-limit=1");
+        var (c1, c2) = (CreateTestProbe(), CreateTestProbe());
+        var first = Offer(limiter, c1, 1001);
+        limiter.Tell(new AdmitTcpClient(c2.Ref, Remote(1002)));
+        c2.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+
+        first.Tell(Tcp.PeerClosed.Instance, c1.Ref);
+        c1.ExpectMsg<Tcp.Close>();
+        first.Tell(Tcp.Closed.Instance, c1.Ref);
+        var second = c2.ExpectMsg<Tcp.Register>().Handler;
+        Assert.NotEqual(limiter, second); // admitted, not refused
+        Assert.Equal(new StatsSnapshot(1, 1, 2, 0, 0, 0, 0), Stats(limiter));
+    }
+
+    [Fact]
+    public void Limiter_should_refuse_a_udp_newcomer_with_bye_shutdown_while_stopping()
+    {
+        var limiter = StartLimiter("clients-limit=5", "transport=udp");
+        limiter.Tell(StopAllSessions.Instance);
+        ExpectMsg<Done>();
+        limiter.Tell(new AdmitUdpClient(Remote(1001), CreateTestProbe().Ref, TestActor));
+        Assert.Equal(new UdpClientRefused(Remote(1001), "BYE shutdown: server stopping"), ExpectMsg<UdpClientRefused>());
     }
 
     [Fact]

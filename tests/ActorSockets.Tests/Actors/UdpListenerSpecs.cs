@@ -52,7 +52,7 @@ public class UdpListenerSpecs(ITestOutputHelper output)
         // Bob is over the limit: refused with the tag of his request.
         await bob.SendAsync("@b7 5 5"u8.ToArray(), server);
         var bobAdmit = limiter.ExpectMsg<AdmitUdpClient>();
-        limiter.Reply(new UdpClientRefused(bobAdmit.Remote, 1));
+        limiter.Reply(new UdpClientRefused(bobAdmit.Remote, "ERR busy: clients limit 1 reached"));
         var refusal = await bob.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal("@b7 ERR busy: clients limit 1 reached\n", Encoding.UTF8.GetString(refusal.Buffer));
 
