@@ -78,14 +78,23 @@ public static class ChatEnvelope
         return new SealedMessage(seq, wrapped, nonce, ciphertext, signer.GenerateSignature());
     }
 
-    /// <summary>Reads the form of a <c>MSG</c> line: five fields, a number and four base64 fields.</summary>
-    public static SealedMessage Parse(string line)
+    /// <summary>
+    /// Reads the form of a <c>MSG</c> line: five fields, a number and four base64 fields, each no
+    /// longer than it can be (RSA fields of a key of at most <see cref="ChatKeys.MaximumBits"/>, a
+    /// 12-byte nonce, a text of at most <paramref name="maxMessageBytes"/>), checked before any is decoded.
+    /// </summary>
+    public static SealedMessage Parse(string line, int maxMessageBytes = int.MaxValue / 2)
     {
         var fields = line.Split(' ');
         if (fields.Length != 6 || !fields[0].Equals("MSG", StringComparison.OrdinalIgnoreCase))
             throw new ChatCryptoException("a message is MSG <seq> <wrapped-key> <nonce> <ciphertext> <signature>");
-        if (!long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq < 1)
+        if (fields[1].Length > 19 || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq < 1)
             throw new ChatCryptoException("seq is not a number from 1 up");
+        const int rsaBytes = ChatKeys.MaximumBits / 8;
+        CheckLength(fields[2], rsaBytes, "wrapped-key");
+        CheckLength(fields[3], NonceBytes, "nonce");
+        CheckLength(fields[4], (long)maxMessageBytes + TagBits / 8, "ciphertext");
+        CheckLength(fields[5], rsaBytes, "signature");
         try
         {
             return new SealedMessage(seq, Convert.FromBase64String(fields[2]), Convert.FromBase64String(fields[3]),
@@ -95,6 +104,13 @@ public static class ChatEnvelope
         {
             throw new ChatCryptoException("a field is not base64");
         }
+    }
+
+    /// <summary>Base64 of at most <paramref name="maxBytes"/> bytes is at most 4 characters per 3 bytes, rounded up.</summary>
+    private static void CheckLength(string base64, long maxBytes, string field)
+    {
+        if (base64.Length > (maxBytes + 2) / 3 * 4)
+            throw new ChatCryptoException($"{field} is longer than it can be");
     }
 
     /// <summary>

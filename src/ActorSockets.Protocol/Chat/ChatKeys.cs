@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
@@ -39,6 +40,15 @@ public sealed class ChatKeyPair
 public static class ChatKeys
 {
     public const int MinimumBits = 2048;
+    /// <summary>The largest key accepted or made: RSA's cost grows with the cube of the size.</summary>
+    public const int MaximumBits = 4096;
+    /// <summary>
+    /// Public exponents up to 65537 (17 bits), the usual one: a public operation costs one
+    /// multiplication per bit of the exponent, so a huge exponent would make every check slow.
+    /// </summary>
+    public const int MaximumExponentBits = 17;
+    /// <summary>Base64 of the DER SubjectPublicKeyInfo of a <see cref="MaximumBits"/> key (550 bytes) with room to spare.</summary>
+    private const int MaxPublicKeyBase64 = 1024;
 
     public static ChatKeyPair Generate(int bits)
     {
@@ -53,9 +63,19 @@ public static class ChatKeys
     public static string Fingerprint(byte[] publicKeyDer) =>
         "SHA256:" + Convert.ToBase64String(SHA256.HashData(publicKeyDer)).TrimEnd('=');
 
-    /// <summary>Reads a peer's public key from base64 DER; throws <see cref="ChatCryptoException"/> with what is wrong.</summary>
+    /// <summary>
+    /// Reads a peer's public key from base64 DER; throws <see cref="ChatCryptoException"/> with what is
+    /// wrong. Everything cheap is checked before anything costly: the text's length, the DER's form,
+    /// the modulus size (<see cref="MinimumBits"/> to <see cref="MaximumBits"/>) and the public exponent
+    /// (odd, 3 to <see cref="MaximumExponentBits"/> bits), and only then BouncyCastle's validation of
+    /// the modulus (about 15 ms for 2048 bits), which is done once per key: validated keys are kept.
+    /// </summary>
     public static RsaKeyParameters ReadPublicKey(string base64)
     {
+        if (base64.Length > MaxPublicKeyBase64)
+            throw new ChatCryptoException($"key is longer than an RSA key of {MaximumBits} bits");
+        if (ValidatedKeys.TryGet(base64, out var known))
+            return known;
         byte[] der;
         try
         {
@@ -65,20 +85,41 @@ public static class ChatKeys
         {
             throw new ChatCryptoException("key is not base64");
         }
-        AsymmetricKeyParameter key;
+        RsaPublicKeyStructure structure;
         try
         {
-            key = PublicKeyFactory.CreateKey(der);
+            var info = SubjectPublicKeyInfo.GetInstance(der);
+            if (!info.Algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+                throw new ChatCryptoException("key is not an RSA public key");
+            structure = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
         }
-        catch (Exception e) when (e is ArgumentException or InvalidCastException or IOException or InvalidOperationException or SecurityUtilityException)
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or IOException or InvalidOperationException)
         {
             throw new ChatCryptoException("key is not a DER SubjectPublicKeyInfo");
         }
-        if (key is not RsaKeyParameters { IsPrivate: false } rsa)
-            throw new ChatCryptoException("key is not an RSA public key");
-        if (rsa.Modulus.BitLength < MinimumBits)
-            throw new ChatCryptoException($"key has {rsa.Modulus.BitLength} bits, under {MinimumBits}");
+        CheckSize(structure.Modulus, structure.PublicExponent);
+        RsaKeyParameters rsa;
+        try
+        {
+            rsa = new RsaKeyParameters(false, structure.Modulus, structure.PublicExponent);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ChatCryptoException($"key is not a usable RSA key: {e.Message}");
+        }
+        ValidatedKeys.Add(base64, rsa);
         return rsa;
+    }
+
+    /// <summary>The sizes an RSA public key may have here; a bigger one would cost a core for seconds per operation.</summary>
+    private static void CheckSize(BigInteger modulus, BigInteger exponent)
+    {
+        if (modulus.BitLength < MinimumBits)
+            throw new ChatCryptoException($"key has {modulus.BitLength} bits, under {MinimumBits}");
+        if (modulus.BitLength > MaximumBits)
+            throw new ChatCryptoException($"key has {modulus.BitLength} bits, over {MaximumBits}");
+        if (exponent.BitLength > MaximumExponentBits || exponent.CompareTo(BigInteger.Three) < 0 || !exponent.TestBit(0))
+            throw new ChatCryptoException($"key has public exponent {(exponent.BitLength > 64 ? $"of {exponent.BitLength} bits" : exponent.ToString())}; expected an odd number from 3 to 65537");
     }
 
     /// <summary>The private key of a PEM text (PKCS#8 or PKCS#1); throws <see cref="ChatCryptoException"/>.</summary>
@@ -111,6 +152,8 @@ public static class ChatKeys
         }
         if (key.Modulus.BitLength < MinimumBits)
             throw new ChatCryptoException($"the key has {key.Modulus.BitLength} bits, under {MinimumBits}");
+        if (key.Modulus.BitLength > MaximumBits)
+            throw new ChatCryptoException($"the key has {key.Modulus.BitLength} bits, over {MaximumBits}");
         return new ChatKeyPair(key);
     }
 

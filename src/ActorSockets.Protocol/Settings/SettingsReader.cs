@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using ActorSockets.Protocol.Chat;
 
 namespace ActorSockets.Protocol.Settings;
 
@@ -30,7 +31,7 @@ public static class SettingsReader
         ["notes.sqlite-path"] = "a file path",
         ["notes.max-note-bytes"] = "a whole number from 1 to 1048576",
         ["chat.server-key"] = "a file path",
-        ["chat.key-bits"] = "a whole number from 2048 to 16384",
+        ["chat.key-bits"] = "a whole number from 2048 to 4096",
         ["chat.max-message-bytes"] = "a whole number from 1 to 1048576",
         ["chat.responder"] = "console or echo",
         ["debug.crash-command"] = "on or off",
@@ -61,7 +62,7 @@ public static class SettingsReader
             NotesSqlitePath = Path(values, "notes.sqlite-path", "data/notes.db"),
             NotesMaxNoteBytes = Number(values, "notes.max-note-bytes", 1024, 1, 1 << 20),
             ChatServerKey = Path(values, "chat.server-key", "keys/server.pem"),
-            ChatKeyBits = Number(values, "chat.key-bits", 2048, 2048, 16384),
+            ChatKeyBits = Number(values, "chat.key-bits", 2048, ChatKeys.MinimumBits, ChatKeys.MaximumBits),
             ChatMaxMessageBytes = Number(values, "chat.max-message-bytes", 4096, 1, 1 << 20),
             ChatResponder = Choice(values, "chat.responder", ChatResponderKind.Console),
             DebugCrashCommand = OnOff(values, "debug.crash-command", false),

@@ -23,4 +23,13 @@ public static class ChatProtocol
         public static readonly InputClosed Instance = new();
         private InputClosed() { }
     }
+
+    /// <summary>
+    /// To the chat crypto workers: run <paramref name="Work"/> (RSA: validate a key, open or seal a
+    /// message) off the sockets' threads and answer <see cref="CryptoDone"/> to <paramref name="ReplyTo"/>.
+    /// </summary>
+    public sealed record CryptoJob(Func<object> Work, IActorRef ReplyTo, long Correlation);
+
+    /// <summary>The job's result, or the <c>ERR crypto</c> message of the check that failed.</summary>
+    public sealed record CryptoDone(object? Result, string? Error, long Correlation);
 }

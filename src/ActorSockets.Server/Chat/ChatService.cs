@@ -7,42 +7,52 @@ using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Services;
 using ActorSockets.Server.Sessions;
 using Akka.Actor;
+using Org.BouncyCastle.Crypto.Parameters;
 
 namespace ActorSockets.Server.Chat;
 
 /// <summary>
 /// The <c>chat</c> service (PROTOCOL.md section 5). The server's answers come from the
-/// <c>echo</c> responder at once, or from the operator at the server's console (an actor).
+/// <c>echo</c> responder at once, or from the operator at the server's console (an actor). RSA work
+/// goes to <paramref name="crypto"/>, the pool of <see cref="ChatCryptoWorker"/>s.
 /// </summary>
-public sealed class ChatService(ChatKeyPair serverKeys, IActorRef? chatOperator) : IService
+public sealed class ChatService(ChatKeyPair serverKeys, IActorRef? chatOperator, IActorRef crypto) : IService
 {
     public IReadOnlyList<string> HelpLines { get; } =
     [
         "chat: take turns with the server, one message each, every message RSA-encrypted (PROTOCOL.md section 5)",
-        "KEY <key>       after HELLO: your RSA public key, base64 DER SubjectPublicKeyInfo, 2048 bits or more",
+        "KEY <key>       after HELLO: your RSA public key, base64 DER SubjectPublicKeyInfo, 2048 to 4096 bits",
         "MSG <seq> <wrapped-key> <nonce> <ciphertext> <signature>   a sealed message, on your turn",
         "                the message Good Bye ends the chat; lines here take no @TAG",
     ];
 
-    public IServiceSession Open(ServiceContext context) => new ChatSession(serverKeys, chatOperator, context);
+    public IServiceSession Open(ServiceContext context) => new ChatSession(serverKeys, chatOperator, crypto, context);
 }
 
 /// <summary>
 /// One chat, as a state machine: handshake → client's turn → server's turn → … → closed.
 /// Out of turn: <c>ERR turn</c>, and the session goes on (the message uses up no seq). Any failed
-/// check: <c>ERR crypto: what</c>, and the session closes. The RSA work (verify, unwrap, sign, wrap)
-/// happens here, in the session's own actor, never in the listener or the limiter.
+/// check: <c>ERR crypto: what</c>, and the session closes. Cheap checks (the line's form, the turn)
+/// happen here; the RSA work (validate the key, verify and unwrap, sign and wrap) is a job for the
+/// crypto workers, whose answer comes back as a message while later lines wait.
 /// </summary>
-internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperator, ServiceContext context) : IServiceSession
+internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperator, IActorRef crypto, ServiceContext context)
+    : IServiceSession
 {
     public const string NotYourTurn = "ERR turn: wait for the server's reply";
 
     private readonly int _maxMessageBytes = context.Settings.ChatMaxMessageBytes;
     private State _state = State.Handshake;
-    private Org.BouncyCastle.Crypto.Parameters.RsaKeyParameters? _clientKey;
+    private RsaKeyParameters? _clientKey;
     private long _clientSeq = 1, _serverSeq = 1;
+    /// <summary>The crypto job awaited: its correlation, what it is, and for a seal the text sealed.</summary>
+    private long _job;
+    private Job _awaiting = Job.None;
+    private string _sealing = "";
 
     private enum State { Handshake, ClientsTurn, ServersTurn, Closed }
+
+    private enum Job { None, ReadKey, Open, Seal }
 
     public bool TakesTags => false;
 
@@ -58,46 +68,95 @@ internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperato
         try
         {
             if (_state == State.Handshake)
-                return Handshake(body, reply);
+            {
+                if (!Request.StartsWithWord(body, "KEY"u8, out var key))
+                    throw new ChatCryptoException("expected KEY");
+                var text = Encoding.UTF8.GetString(key);
+                return Run(Job.ReadKey, () => ChatKeys.ReadPublicKey(text));
+            }
             if (!Request.StartsWithWord(body, "MSG"u8, out _))
                 throw new ChatCryptoException("expected MSG <seq> <wrapped-key> <nonce> <ciphertext> <signature>");
-            var message = ChatEnvelope.Parse(Encoding.UTF8.GetString(body));
+            var message = ChatEnvelope.Parse(Encoding.UTF8.GetString(body), _maxMessageBytes);
             if (_state != State.ClientsTurn)
             {
                 Replies.WriteLine(reply, default, NotYourTurn);
                 return ServiceStep.Complete;
             }
-            var text = ChatEnvelope.Open(message, _clientSeq, ChatDirection.ClientToServer, _clientKey!, serverKeys.Private, _maxMessageBytes);
-            _clientSeq++;
-            return Heard(text, reply);
+            var (seq, clientKey, max) = (_clientSeq, _clientKey!, _maxMessageBytes);
+            return Run(Job.Open, () => ChatEnvelope.Open(message, seq, ChatDirection.ClientToServer, clientKey, serverKeys.Private, max));
         }
         catch (ChatCryptoException e)
         {
-            Replies.WriteLine(reply, default, $"ERR crypto: {e.Message}");
-            Close(SessionEndReason.CryptoFailed);
-            return ServiceStep.Complete;
+            return Fail(e.Message, reply);
         }
     }
 
     public ServiceStep Continue(object message, IBufferWriter<byte> reply)
     {
-        if (message is not ChatProtocol.ServerSays says || _state != State.ServersTurn)
-            return ServiceStep.NotMine;
-        Say(says.Text, reply);
-        return ServiceStep.Complete;
+        switch (message)
+        {
+            case ChatProtocol.CryptoDone done when done.Correlation == _job && _awaiting != Job.None:
+                var job = _awaiting;
+                _awaiting = Job.None;
+                return done.Error is { } error ? Fail(error, reply) : Finish(job, done.Result!, reply);
+            case ChatProtocol.ServerSays says when _state == State.ServersTurn && _awaiting == Job.None:
+                return Say(says.Text);
+            default:
+                return ServiceStep.NotMine;
+        }
     }
 
     public ServiceStep Resume(IBufferWriter<byte> reply) => ServiceStep.Complete;
 
-    public bool Abandon(IBufferWriter<byte> reply) => false;
-
-    private ServiceStep Handshake(ReadOnlySpan<byte> body, IBufferWriter<byte> reply)
+    public bool Abandon(IBufferWriter<byte> reply)
     {
-        if (!Request.StartsWithWord(body, "KEY"u8, out var key))
-            throw new ChatCryptoException("expected KEY");
-        _clientKey = ChatKeys.ReadPublicKey(Encoding.UTF8.GetString(key));
-        Replies.WriteLine(reply, default, "READY");
-        _state = State.ClientsTurn;
+        _job++; // a late answer is no longer awaited
+        _awaiting = Job.None;
+        Replies.WriteLine(reply, default, "ERR internal: the chat's crypto work did not finish in time");
+        Close(SessionEndReason.CryptoFailed);
+        return false;
+    }
+
+    private ServiceStep Run(Job job, Func<object> work)
+    {
+        _awaiting = job;
+        crypto.Tell(new ChatProtocol.CryptoJob(work, context.Session, ++_job));
+        return ServiceStep.Pending;
+    }
+
+    private ServiceStep Finish(Job job, object result, IBufferWriter<byte> reply)
+    {
+        switch (job)
+        {
+            case Job.ReadKey:
+                _clientKey = (RsaKeyParameters)result;
+                Replies.WriteLine(reply, default, "READY");
+                _state = State.ClientsTurn;
+                return ServiceStep.Complete;
+            case Job.Open:
+                _clientSeq++;
+                return Heard((string)result, reply);
+            case Job.Seal:
+                Replies.WriteLine(reply, default, ((SealedMessage)result).ToLine());
+                if (ChatEnvelope.IsGoodBye(_sealing))
+                {
+                    Replies.WriteLine(reply, default, "BYE goodbye: server said Good Bye");
+                    Close(SessionEndReason.Goodbye);
+                }
+                else
+                {
+                    _state = State.ClientsTurn;
+                }
+                return ServiceStep.Complete;
+            default:
+                throw new InvalidOperationException($"no crypto job {job} was awaited");
+        }
+    }
+
+    private ServiceStep Fail(string what, IBufferWriter<byte> reply)
+    {
+        Replies.WriteLine(reply, default, $"ERR crypto: {what}");
+        Close(SessionEndReason.CryptoFailed);
         return ServiceStep.Complete;
     }
 
@@ -113,27 +172,17 @@ internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperato
         }
         _state = State.ServersTurn;
         if (chatOperator is null)
-            Say("echo: " + text, reply);
-        else
-            chatOperator.Tell(new ChatProtocol.ClientSaid(context.SessionId, text, context.Session));
+            return Say("echo: " + text);
+        chatOperator.Tell(new ChatProtocol.ClientSaid(context.SessionId, text, context.Session));
         return ServiceStep.Complete;
     }
 
-    /// <summary>The server's message, sealed for the client; the server's Good Bye ends the chat.</summary>
-    private void Say(string text, IBufferWriter<byte> reply)
+    /// <summary>The server's message, to be sealed for the client; the server's Good Bye ends the chat once sent.</summary>
+    private ServiceStep Say(string text)
     {
-        text = CutToBytes(text, _maxMessageBytes);
-        var sealedMessage = ChatEnvelope.Seal(text, _serverSeq++, ChatDirection.ServerToClient, _clientKey!, serverKeys.Private);
-        Replies.WriteLine(reply, default, sealedMessage.ToLine());
-        if (ChatEnvelope.IsGoodBye(text))
-        {
-            Replies.WriteLine(reply, default, "BYE goodbye: server said Good Bye");
-            Close(SessionEndReason.Goodbye);
-        }
-        else
-        {
-            _state = State.ClientsTurn;
-        }
+        _sealing = CutToBytes(text, _maxMessageBytes);
+        var (sealing, seq, clientKey) = (_sealing, _serverSeq++, _clientKey!);
+        return Run(Job.Seal, () => ChatEnvelope.Seal(sealing, seq, ChatDirection.ServerToClient, clientKey, serverKeys.Private));
     }
 
     private void Close(SessionEndReason reason)

@@ -3,7 +3,7 @@ namespace ActorSockets.Server.Hosting;
 /// <summary>The Akka settings the server needs, under whatever the config file says (a file may override them).</summary>
 public static class ServerHocon
 {
-    public const string Defaults = """
+    public static readonly string Defaults = """
         akka {
           loglevel = INFO
           stdout-loglevel = WARNING
@@ -29,5 +29,11 @@ public static class ServerHocon
             exit-clr = off
           }
         }
-        """;
+        # The chat's RSA work (ChatCryptoWorker): its own threads, so that a burst of handshakes
+        # cannot take the threads that serve the sockets. One thread per two cores, at least one.
+        actor-sockets-chat-crypto-dispatcher {
+          type = ForkJoinDispatcher
+          throughput = 5
+        }
+        """ + $"actor-sockets-chat-crypto-dispatcher.dedicated-thread-pool.thread-count = {Chat.ChatCryptoWorker.DefaultWorkers}\n";
 }

@@ -60,11 +60,12 @@ public static class ServiceCatalog
                 var keys = prepared.ChatKeys!;
                 system.Log.Info("chat server key {0} ({1} bits, {2}{3}); responder {4}", keys.Fingerprint, keys.Bits,
                     settings.ChatServerKey, prepared.ChatKeyCreated ? ", made now" : "", ActorSocketsSettings.NameOf(settings.ChatResponder));
+                var crypto = system.ActorOf(ChatCryptoWorker.PoolProps(ChatCryptoWorker.DefaultWorkers), "chat-crypto");
                 if (settings.ChatResponder == ChatResponderKind.Echo)
-                    return new ChatService(keys, null);
+                    return new ChatService(keys, null, crypto);
                 var chatOperator = system.ActorOf(ChatOperatorActor.Props(console.Output), "chat-operator");
                 ChatOperatorInput.Start(console.Input, chatOperator, CancellationToken.None);
-                return new ChatService(keys, chatOperator);
+                return new ChatService(keys, chatOperator, crypto);
             default:
                 throw new InvalidOperationException($"unknown service {settings.Service}");
         }

@@ -21,12 +21,16 @@ public class ChatSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel
         public long ServerSeq { get; set; } = 1;
     }
 
+    /// <summary>The RSA workers, on the default dispatcher here (the server gives them their own).</summary>
+    private IActorRef Crypto => _crypto ??= Sys.ActorOf(ChatCryptoWorker.PoolProps(1, Akka.Dispatch.Dispatchers.DefaultDispatcherId));
+    private IActorRef? _crypto;
+
     private Chat Start(params string[] sets)
     {
         var settings = TestSettings.Create(["service=chat", "timeout=off", .. sets]);
         var connection = CreateTestProbe();
         var chatOperator = CreateTestProbe();
-        var info = new SessionInfo(3, new IPEndPoint(IPAddress.Loopback, 40000), settings, new ChatService(TestKeys.Server, chatOperator.Ref));
+        var info = new SessionInfo(3, new IPEndPoint(IPAddress.Loopback, 40000), settings, new ChatService(TestKeys.Server, chatOperator.Ref, Crypto));
         var session = Sys.ActorOf(TcpSessionActor.Props(info, connection.Ref));
         connection.ExpectMsg<Tcp.Register>();
         var chat = new Chat(connection, chatOperator, session);
@@ -195,7 +199,7 @@ public class ChatSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel
     {
         var settings = TestSettings.Create("service=chat", "timeout=off", "chat.responder=echo");
         var connection = CreateTestProbe();
-        var info = new SessionInfo(1, new IPEndPoint(IPAddress.Loopback, 40000), settings, new ChatService(TestKeys.Server, null));
+        var info = new SessionInfo(1, new IPEndPoint(IPAddress.Loopback, 40000), settings, new ChatService(TestKeys.Server, null, Crypto));
         var session = Sys.ActorOf(TcpSessionActor.Props(info, connection.Ref));
         connection.ExpectMsg<Tcp.Register>();
         var chat = new Chat(connection, CreateTestProbe(), session);

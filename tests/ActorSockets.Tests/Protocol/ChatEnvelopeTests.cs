@@ -38,6 +38,14 @@ public class ChatEnvelopeTests
     }
 
     [Fact]
+    public void A_client_key_is_validated_once_and_then_taken_from_the_cache()
+    {
+        var base64 = ActorSockets.Tests.Support.TestKeys.Make(2048).PublicBase64;
+        var first = ChatKeys.ReadPublicKey(base64);
+        Assert.Same(first, ChatKeys.ReadPublicKey(base64));
+    }
+
+    [Fact]
     public void A_sealed_message_opens_to_its_text_and_travels_as_one_line()
     {
         var line = SealFromClient("hello, żółw 🐢").ToLine();

@@ -78,6 +78,7 @@ public class SettingsTests : IDisposable
     [InlineData("address=localhost", "actor-sockets.address = \"localhost\"")]
     [InlineData("debug.crash-command=maybe", "on or off")]
     [InlineData("chat.key-bits=1024", "actor-sockets.chat.key-bits")]
+    [InlineData("chat.key-bits=8192", "actor-sockets.chat.key-bits = \"8192\" is not allowed: a whole number from 2048 to 4096")]
     [InlineData("clients-limt=3", "actor-sockets.clients-limt is not a known key")]
     public void A_bad_value_or_unknown_key_names_the_key_the_value_and_what_is_allowed(string set, string expected) =>
         Assert.Contains(expected, Error(() => Load(sets: set)));
