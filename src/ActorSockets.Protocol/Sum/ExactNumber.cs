@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace ActorSockets.Protocol.Sum;
 
 /// <summary>
@@ -37,19 +35,6 @@ public readonly ref struct ExactNumber
             return false;
         number = new ExactNumber(negative, integer, fraction);
         return true;
-    }
-
-    /// <summary>The value times 10^scale, as an integer; <paramref name="scale"/> is at least the fraction's length.</summary>
-    public BigInteger Scaled(int scale)
-    {
-        var digits = IntegerDigits.Length + scale;
-        var buffer = digits <= 256 ? stackalloc char[digits] : new char[digits];
-        for (var i = 0; i < IntegerDigits.Length; i++)
-            buffer[i] = (char)IntegerDigits[i];
-        for (var i = 0; i < scale; i++)
-            buffer[IntegerDigits.Length + i] = i < FractionDigits.Length ? (char)FractionDigits[i] : '0';
-        var value = BigInteger.Parse(buffer, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
-        return Negative ? -value : value;
     }
 
     /// <summary>True for a whole number small enough that two of them add without overflow in a long.</summary>

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
-using System.Numerics;
 using System.Text;
 using ActorSockets.Protocol.Requests;
 
@@ -10,7 +8,8 @@ namespace ActorSockets.Protocol.Sum;
 /// <summary>
 /// The <c>sum</c> service (PROTOCOL.md section 3) as a pure function: two numbers in, their exact,
 /// normalized sum out. Whole numbers of up to 18 digits take a fast path on <see cref="long"/>;
-/// everything else is added as scaled <see cref="BigInteger"/>s, so no size or precision is lost.
+/// everything else is added digit by digit (<see cref="DecimalAddition"/>): exact at any size, and
+/// linear in the number of digits.
 /// </summary>
 public static class SumCalculator
 {
@@ -33,10 +32,7 @@ public static class SumCalculator
             return true;
         }
 
-        var scale = Math.Max(a.FractionDigits.Length, b.FractionDigits.Length);
-        var text = Format(a.Scaled(scale) + b.Scaled(scale), scale);
-        var bytes = output.GetSpan(text.Length);
-        output.Advance(Encoding.ASCII.GetBytes(text, bytes));
+        DecimalAddition.WriteSum(a, b, output);
         return true;
     }
 
@@ -45,20 +41,6 @@ public static class SumCalculator
     {
         var output = new ArrayBufferWriter<byte>();
         return TryWriteSum(Encoding.UTF8.GetBytes(request), output) ? Encoding.ASCII.GetString(output.WrittenSpan) : null;
-    }
-
-    /// <summary>Writes value / 10^scale: no sign on zero, no leading zeros, no trailing fraction zeros.</summary>
-    private static string Format(BigInteger scaledValue, int scale)
-    {
-        if (scaledValue.IsZero)
-            return "0";
-        var digits = BigInteger.Abs(scaledValue).ToString(CultureInfo.InvariantCulture);
-        if (digits.Length <= scale)
-            digits = new string('0', scale - digits.Length + 1) + digits;
-        var integer = digits[..^scale];
-        var fraction = digits[^scale..].TrimEnd('0');
-        var sign = scaledValue.Sign < 0 ? "-" : "";
-        return fraction.Length == 0 ? sign + integer : $"{sign}{integer}.{fraction}";
     }
 
     private static bool TrySplitTwo(ReadOnlySpan<byte> s, out ReadOnlySpan<byte> first, out ReadOnlySpan<byte> second)

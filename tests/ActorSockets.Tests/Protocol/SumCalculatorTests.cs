@@ -76,4 +76,39 @@ public class SumCalculatorTests
         var expected = "1" + new string('9', 3999) + "9." + new string('9', 3999) + "8";
         Assert.Equal(expected, SumCalculator.Compute($"{a} {a}"));
     }
+
+    [Fact]
+    public void Long_decimals_with_signs_and_leading_and_trailing_zeros_match_a_scaled_BigInteger_reference()
+    {
+        var digits = Gen.Char["0123456789"];
+        var number = Gen.Select(Gen.Int[0, 2], digits.Array[1, 60], digits.Array[0, 60],
+            (sign, integer, fraction) => (sign == 0 ? "-" : sign == 1 ? "+" : "") + new string(integer) + (fraction.Length > 0 ? "." + new string(fraction) : ""));
+        Gen.Select(number, number).Sample((a, b) => Assert.Equal(ScaledReference(a, b), SumCalculator.Compute($"{a} {b}")), iter: 5000);
+    }
+
+    [Fact]
+    public void A_carry_or_a_borrow_runs_through_half_a_million_digits()
+    {
+        var nines = new string('9', 500_000);
+        Assert.Equal("1" + new string('0', 500_000), SumCalculator.Compute($"{nines} 1"));
+        Assert.Equal("-" + new string('9', 499_999) + "8", SumCalculator.Compute($"-{nines} 1"));
+        Assert.Equal("0." + new string('0', 499_999) + "1", SumCalculator.Compute($"1.{new string('0', 499_999)}1 -1"));
+    }
+
+    /// <summary>Independent of the server's code: both as integers scaled by 10^scale, added, and printed back.</summary>
+    private static string ScaledReference(string a, string b)
+    {
+        var scale = Math.Max(FractionLength(a), FractionLength(b));
+        var sum = Scaled(a, scale) + Scaled(b, scale);
+        var text = BigInteger.Abs(sum).ToString(CultureInfo.InvariantCulture).PadLeft(scale + 1, '0');
+        var integer = text[..^scale];
+        var fraction = text[^scale..].TrimEnd('0');
+        var result = fraction.Length == 0 ? integer : $"{integer}.{fraction}";
+        return sum.Sign < 0 ? "-" + result : result;
+    }
+
+    private static int FractionLength(string n) => n.Contains('.') ? n.Length - n.IndexOf('.') - 1 : 0;
+
+    private static BigInteger Scaled(string n, int scale) =>
+        BigInteger.Parse(n.Replace(".", "", StringComparison.Ordinal) + new string('0', scale - FractionLength(n)), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 }
