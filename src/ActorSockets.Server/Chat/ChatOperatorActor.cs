@@ -15,12 +15,18 @@ public sealed class ChatOperatorActor : ReceiveActor
 {
     private readonly TextWriter _screen;
     private readonly SortedDictionary<long, IActorRef> _waiting = [];
+    private bool _inputGone;
 
     public ChatOperatorActor(TextWriter screen)
     {
         _screen = screen;
         Receive<ClientSaid>(said =>
         {
+            if (_inputGone)
+            {
+                said.Session.Tell(OperatorGone.Instance);
+                return;
+            }
             _waiting[said.SessionId] = said.Session;
             Context.WatchWith(said.Session, new Gone(said.SessionId));
             Show($"[#{said.SessionId}] {said.Text}");
@@ -32,7 +38,18 @@ public sealed class ChatOperatorActor : ReceiveActor
             if (_waiting.Remove(gone.SessionId))
                 Show($"(chat #{gone.SessionId} ended before your answer)");
         });
-        Receive<InputClosed>(_ => Show("(standard input is closed: chats waiting for the server can no longer be answered)"));
+        Receive<InputClosed>(_ =>
+        {
+            // Nobody can answer any more: waiting chats end now, rather than hold their places forever.
+            _inputGone = true;
+            Show($"(standard input is closed: no chat can be answered; ending {_waiting.Count} waiting chat(s), refusing new ones)");
+            foreach (var session in _waiting.Values)
+            {
+                Context.Unwatch(session);
+                session.Tell(OperatorGone.Instance);
+            }
+            _waiting.Clear();
+        });
     }
 
     public static Props Props(TextWriter screen) => Akka.Actor.Props.Create(() => new ChatOperatorActor(screen));

@@ -24,6 +24,13 @@ public static class ChatProtocol
         private InputClosed() { }
     }
 
+    /// <summary>To a session waiting for the operator: the operator's input is gone, no answer will come.</summary>
+    public sealed class OperatorGone
+    {
+        public static readonly OperatorGone Instance = new();
+        private OperatorGone() { }
+    }
+
     /// <summary>
     /// To the chat crypto workers: run <paramref name="Work"/> (RSA: validate a key, open or seal a
     /// message) off the sockets' threads and answer <see cref="CryptoDone"/> to <paramref name="ReplyTo"/>.

@@ -15,8 +15,10 @@ namespace ActorSockets.Server.Chat;
 /// The <c>chat</c> service (PROTOCOL.md section 5). The server's answers come from the
 /// <c>echo</c> responder at once, or from the operator at the server's console (an actor). RSA work
 /// goes to <paramref name="crypto"/>, the pool of <see cref="ChatCryptoWorker"/>s.
+/// <paramref name="operatorGone"/> is cancelled once the operator's input has ended: chats are then refused.
 /// </summary>
-public sealed class ChatService(ChatKeyPair serverKeys, IActorRef? chatOperator, IActorRef crypto) : IService
+public sealed class ChatService(ChatKeyPair serverKeys, IActorRef? chatOperator, IActorRef crypto, CancellationToken operatorGone = default)
+    : IService
 {
     public IReadOnlyList<string> HelpLines { get; } =
     [
@@ -26,7 +28,8 @@ public sealed class ChatService(ChatKeyPair serverKeys, IActorRef? chatOperator,
         "                the message Good Bye ends the chat; lines here take no @TAG",
     ];
 
-    public IServiceSession Open(ServiceContext context) => new ChatSession(serverKeys, chatOperator, crypto, context);
+    public IServiceSession Open(ServiceContext context) =>
+        new ChatSession(serverKeys, chatOperator, crypto, context, operatorGone.IsCancellationRequested);
 }
 
 /// <summary>
@@ -36,10 +39,12 @@ public sealed class ChatService(ChatKeyPair serverKeys, IActorRef? chatOperator,
 /// happen here; the RSA work (validate the key, verify and unwrap, sign and wrap) is a job for the
 /// crypto workers, whose answer comes back as a message while later lines wait.
 /// </summary>
-internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperator, IActorRef crypto, ServiceContext context)
+internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperator, IActorRef crypto, ServiceContext context, bool operatorGone)
     : IServiceSession
 {
     public const string NotYourTurn = "ERR turn: wait for the server's reply";
+    public const string NoOperator = "ERR unsupported: no one can answer: the server's operator console is closed";
+    public const string OperatorLeft = "BYE shutdown: no one can answer: the server's operator console is closed";
 
     private readonly int _maxMessageBytes = context.Settings.ChatMaxMessageBytes;
     private State _state = State.Handshake;
@@ -60,8 +65,16 @@ internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperato
 
     public SessionEndReason? Ending { get; private set; }
 
-    public void Start(IBufferWriter<byte> reply) =>
+    public void Start(IBufferWriter<byte> reply)
+    {
+        if (operatorGone)
+        {
+            Replies.WriteLine(reply, default, NoOperator);
+            Close(SessionEndReason.OperatorGone);
+            return;
+        }
         Replies.WriteLine(reply, default, $"HELLO chat/1 {serverKeys.PublicBase64}");
+    }
 
     public ServiceStep Handle(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> body, IBufferWriter<byte> reply)
     {
@@ -101,6 +114,10 @@ internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperato
                 return done.Error is { } error ? Fail(error, reply) : Finish(job, done.Result!, reply);
             case ChatProtocol.ServerSays says when _state == State.ServersTurn && _awaiting == Job.None:
                 return Say(says.Text);
+            case ChatProtocol.OperatorGone when _state == State.ServersTurn && _awaiting == Job.None:
+                Replies.WriteLine(reply, default, OperatorLeft);
+                Close(SessionEndReason.OperatorGone);
+                return ServiceStep.Complete;
             default:
                 return ServiceStep.NotMine;
         }

@@ -64,8 +64,9 @@ public static class ServiceCatalog
                 if (settings.ChatResponder == ChatResponderKind.Echo)
                     return new ChatService(keys, null, crypto);
                 var chatOperator = system.ActorOf(ChatOperatorActor.Props(console.Output), "chat-operator");
-                ChatOperatorInput.Start(console.Input, chatOperator, CancellationToken.None);
-                return new ChatService(keys, chatOperator, crypto);
+                var operatorGone = new CancellationTokenSource();
+                ChatOperatorInput.Start(console.Input, chatOperator, operatorGone, CancellationToken.None);
+                return new ChatService(keys, chatOperator, crypto, operatorGone.Token);
             default:
                 throw new InvalidOperationException($"unknown service {settings.Service}");
         }

@@ -130,4 +130,28 @@ public class ChatOverNetworkTests : IDisposable
         server.Terminate();
         Assert.Equal(ExitCodes.Ok, await server.WaitForExitAsync(Bound));
     }
+
+    [Fact]
+    public async Task When_the_operators_input_closes_waiting_chats_end_with_bye_and_new_ones_are_refused()
+    {
+        await using var server = ProcessRunner.Start(RepoPaths.ServerDll,
+            ["--port", "0", "--set", "service=chat", "--set", $"chat.server-key={KeyPath}", "--set", "timeout=off"], redirectInput: true);
+        var listening = await server.WaitForOutputAsync(@"listening on 127\.0\.0\.1:(\d+)", Bound);
+        var endPoint = new IPEndPoint(IPAddress.Loopback, int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        await using var waiting = await ChatTestClient.ConnectAsync(endPoint);
+        await waiting.SayAsync("anyone there?");
+        await server.WaitForOutputAsync(@"\[#1\] anyone there\?", Bound);
+
+        server.Input.Close(); // a detached server: nobody at the console any more
+        Assert.Equal("BYE shutdown: no one can answer: the server's operator console is closed\n", await waiting.Raw.ReadLineAsync(Bound));
+        Assert.Null(await waiting.Raw.ReadLineAsync(Bound));
+
+        await using var late = await TcpTestClient.ConnectAsync(endPoint);
+        Assert.Equal("ERR unsupported: no one can answer: the server's operator console is closed\n", await late.ReadToEndAsync(Bound));
+        await server.WaitForOutputAsync(@"closed: the chat operator's input is gone", Bound);
+
+        server.Terminate();
+        Assert.Equal(ExitCodes.Ok, await server.WaitForExitAsync(Bound));
+    }
 }
