@@ -38,6 +38,15 @@ public static class ServerHosting
         var settings = config.Settings;
         var prepared = ServiceCatalog.Prepare(settings);
         var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings, prepared.NotesDatabase) : Config.Empty;
+        try
+        {
+            AkkaConfigCheck.Check(config.Hocon.WithFallback(ServerHocon.Defaults).WithFallback(persistence));
+        }
+        catch
+        {
+            prepared.NotesDatabase?.Dispose(); // refused before it ran: the database is free again
+            throw;
+        }
         var status = new ListenerStatus();
         services.AddSingleton(status);
         services.AddSingleton(settings);

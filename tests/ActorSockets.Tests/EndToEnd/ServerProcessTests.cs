@@ -42,6 +42,21 @@ public class ServerProcessTests
     }
 
     [Theory]
+    [InlineData("akka { loglevel = LOUD }", "config error: akka.loglevel = \"LOUD\" is not allowed: OFF, DEBUG, INFO, WARNING or ERROR")]
+    [InlineData("akka.actor.provider = \"No.Such.Provider, Nowhere\"", "config error: the akka settings cannot be used: 'akka.actor.provider' is not a valid type name")]
+    [InlineData("akka.actor.default-dispatcher.type = Bogus", "config error: the akka settings cannot be used: Could not resolve dispatcher type Bogus")]
+    public async Task A_bad_akka_section_stops_the_server_with_one_line_and_exit_3(string akkaSection, string expected)
+    {
+        using var folder = new TempFolder();
+        var config = folder.File("bad-akka.conf");
+        await File.WriteAllTextAsync(config, akkaSection + "\n");
+        await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--config", config, "--port", "0"]);
+        Assert.Equal(ExitCodes.BadConfig, await server.WaitForExitAsync(Bound));
+        Assert.StartsWith(expected, Assert.Single(server.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal("", server.Stdout); // no stack trace, no half-started server
+    }
+
+    [Theory]
     [InlineData("tcp")]
     [InlineData("udp")]
     public async Task A_port_in_use_is_an_error_with_its_own_exit_code(string transport)
