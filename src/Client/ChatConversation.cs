@@ -21,7 +21,7 @@ internal sealed class ChatConversation(ServerLink link, string host, ChatOptions
 
     public async Task<int> RunAsync(CancellationToken cancel)
     {
-        var (myKeys, _) = ChatKeys.LoadOrCreate(options.KeyPath, options.KeyBits);
+        var (myKeys, _) = FileStep(options.KeyPath, "key", () => ChatKeys.LoadOrCreate(options.KeyPath, options.KeyBits));
         var serverKey = await TrustServerAsync(cancel);
         var ready = await link.RequestAsync($"KEY {myKeys.PublicBase64}", cancel);
         if (ready is not ["READY"])
@@ -79,7 +79,7 @@ internal sealed class ChatConversation(ServerLink link, string host, ChatOptions
         }
         var fingerprint = ChatKeys.Fingerprint(Convert.FromBase64String(keyText));
         var knownHosts = new KnownHosts(options.KnownHostsPath);
-        var known = knownHosts.Find(host);
+        var known = FileStep(knownHosts.Path, "known hosts", () => knownHosts.Find(host));
         if (known == fingerprint)
             return serverKey;
         if (known is not null && options.AcceptFingerprint != fingerprint)
@@ -101,9 +101,28 @@ internal sealed class ChatConversation(ServerLink link, string host, ChatOptions
         if (options.AcceptFingerprint is null && !await AskTrustAsync(fingerprint, cancel))
             throw new ClientFailure(ExitCodes.ServerKeyNotTrusted,
                 $"{host} is not trusted yet; its key is {fingerprint} (to accept it in a script: --accept-fingerprint {fingerprint})");
-        knownHosts.Remember(host, fingerprint);
+        FileStep(knownHosts.Path, "known hosts", () => knownHosts.Remember(host, fingerprint));
         return serverKey;
     }
+
+    /// <summary>A file this user's chat needs (key, known hosts): a failure to read or write it is one clear line and exit 3.</summary>
+    private static T FileStep<T>(string path, string what, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ClientFailure(ExitCodes.BadConfig, $"chat {what} file {path} cannot be used: {e.Message}");
+        }
+    }
+
+    private static void FileStep(string path, string what, Action step) => FileStep(path, what, () =>
+    {
+        step();
+        return true;
+    });
 
     private async Task<bool> AskTrustAsync(string fingerprint, CancellationToken cancel)
     {

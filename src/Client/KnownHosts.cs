@@ -32,6 +32,9 @@ internal sealed class KnownHosts(string path)
         var others = File.Exists(Path)
             ? File.ReadAllLines(Path).Where(l => !l.StartsWith(host + " ", StringComparison.Ordinal))
             : [];
-        File.WriteAllLines(Path, [.. others, $"{host} {fingerprint}"]);
+        // Written aside and moved into place: a reader (another client) never sees half a file.
+        var temporary = $"{Path}.{Environment.ProcessId}.tmp";
+        File.WriteAllLines(temporary, [.. others, $"{host} {fingerprint}"]);
+        File.Move(temporary, Path, overwrite: true);
     }
 }

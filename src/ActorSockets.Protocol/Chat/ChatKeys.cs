@@ -169,8 +169,12 @@ public static class ChatKeys
     /// <summary>
     /// Loads the key file, or makes a key of <paramref name="bits"/> and saves it (folder made if
     /// missing, file readable by its owner only). Throws <see cref="ChatCryptoException"/> for a file
-    /// that is not a usable key.
+    /// that is not a usable key, and the file system's exception when it cannot be read or written.
     /// </summary>
+    /// <remarks>
+    /// The new key is written to a temporary file and moved into place, never overwriting: when two
+    /// programs start for the first time at once, one key wins whole and the other program uses it.
+    /// </remarks>
     public static (ChatKeyPair Keys, bool Created) LoadOrCreate(string path, int bits)
     {
         if (File.Exists(path))
@@ -178,12 +182,25 @@ public static class ChatKeys
         var keys = Generate(bits);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(folder);
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var file = new StreamWriter(path, System.Text.Encoding.ASCII, options))
-            file.Write(WritePrivateKeyPem(keys));
-        return (keys, true);
+        try
+        {
+            using (var file = new StreamWriter(temporary, System.Text.Encoding.ASCII, options))
+                file.Write(WritePrivateKeyPem(keys));
+            File.Move(temporary, path, overwrite: false);
+            return (keys, true);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return (ReadPrivateKeyPem(File.ReadAllText(path)), false); // another program made it first
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     private static RsaPrivateCrtKeyParameters ToParameters(RsaPrivateKeyStructure k) =>

@@ -78,6 +78,39 @@ public class ClientProcessTests
         Assert.StartsWith("echo: known now", againOut);
     }
 
+    [Theory]
+    [InlineData("key")]
+    [InlineData("known_hosts")]
+    public async Task A_chat_file_that_cannot_be_read_or_written_is_one_clear_line_and_exit_3(string inTheWay)
+    {
+        using var folder = new TempFolder();
+        await using var server = await RunningServer.StartAsync("service=chat", "chat.responder=echo", $"chat.server-key={folder.File("server.pem")}");
+        if (inTheWay == "known_hosts")
+            TestKeys.Save(TestKeys.Client, folder.File("client.pem"));
+        Directory.CreateDirectory(folder.File(inTheWay == "key" ? "client.pem" : "known_hosts")); // a folder where the file should be
+        var (exit, _, stderr) = await RunAsync([.. Target(server.EndPoint, "tcp", "--set", "service=chat", "--key", folder.File("client.pem"),
+            "--known-hosts", folder.File("known_hosts"), "--accept-fingerprint", ServerFingerprint(folder))], "hello\n");
+        Assert.Equal(ExitCodes.BadConfig, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"chat {(inTheWay == "key" ? "key" : "known hosts")} file {folder.File(inTheWay == "key" ? "client.pem" : "known_hosts")} cannot be used: ", line);
+    }
+
+    [Fact]
+    public async Task Clients_starting_for_the_first_time_at_once_share_one_new_key()
+    {
+        using var folder = new TempFolder();
+        await using var server = await RunningServer.StartAsync("service=chat", "chat.responder=echo", $"chat.server-key={folder.File("server.pem")}", "clients-limit=10");
+        string[] chat = [.. Target(server.EndPoint, "tcp", "--set", "service=chat", "--key", folder.File("keys/client.pem"),
+            "--known-hosts", folder.File("known_hosts"), "--accept-fingerprint", ServerFingerprint(folder))];
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => RunAsync(chat, $"hello {i}\n")));
+        Assert.All(runs, run => Assert.True(run.Exit == ExitCodes.Ok, run.Stderr));
+        Assert.Single(Directory.GetFiles(folder.File("keys"))); // one key, no temporary left behind
+        ActorSockets.Protocol.Chat.ChatKeys.ReadPrivateKeyPem(File.ReadAllText(folder.File("keys/client.pem")));
+    }
+
+    private static string ServerFingerprint(TempFolder folder) =>
+        ActorSockets.Protocol.Chat.ChatKeys.ReadPrivateKeyPem(File.ReadAllText(folder.File("server.pem"))).Fingerprint;
+
     [Fact]
     public async Task A_chat_server_whose_key_changed_is_refused_loudly()
     {
