@@ -23,8 +23,6 @@ public static class ServerHocon
           actor.default-mailbox.mailbox-type = "ActorSockets.Server.Hosting.CompactMailbox, ActorSockets.Server"
           actor.mailbox.unbounded-queue-based.mailbox-type = "ActorSockets.Server.Hosting.CompactMailbox, ActorSockets.Server"
           coordinated-shutdown {
-            # Time for every client to get BYE shutdown and its last replies.
-            phases.before-service-unbind.timeout = 10s
             # The host decides when the process exits; Akka must not exit it underneath.
             exit-clr = off
           }
@@ -35,5 +33,9 @@ public static class ServerHocon
           type = ForkJoinDispatcher
           throughput = 5
         }
-        """ + $"actor-sockets-chat-crypto-dispatcher.dedicated-thread-pool.thread-count = {Chat.ChatCryptoWorker.DefaultWorkers}\n";
+        """
+        + $"actor-sockets-chat-crypto-dispatcher.dedicated-thread-pool.thread-count = {Chat.ChatCryptoWorker.DefaultWorkers}\n"
+        // Time for every client to get BYE shutdown and its last replies, then to unbind (ShutdownBudget).
+        + $"akka.coordinated-shutdown.phases.before-service-unbind.timeout = {ShutdownBudget.GoodbyePhase.TotalMilliseconds}ms\n"
+        + $"akka.coordinated-shutdown.phases.service-unbind.timeout = {(ShutdownBudget.Unbind + TimeSpan.FromSeconds(1)).TotalMilliseconds}ms\n";
 }

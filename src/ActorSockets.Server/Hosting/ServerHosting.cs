@@ -24,8 +24,6 @@ public sealed class ListenerKey;
 /// </summary>
 public static class ServerHosting
 {
-    private static readonly TimeSpan UnbindTimeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(9);
 
     /// <summary>
     /// Adds the server. Throws <see cref="SettingsException"/> for a setting found unusable before binding
@@ -81,9 +79,9 @@ public static class ServerHosting
                     // Ask is right here: the shutdown task sits outside every actor and awaits a Task.
                     var shutdown = CoordinatedShutdown.Get(system);
                     shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "say-bye-to-clients",
-                        () => limiter.Ask<Done>(LimiterProtocol.StopAllSessions.Instance, GoodbyeTimeout));
+                        () => limiter.Ask<Done>(LimiterProtocol.StopAllSessions.Instance, ShutdownBudget.SessionsWait));
                     shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-listening",
-                        () => listener.Ask<Done>(ListenerProtocol.StopListening.Instance, UnbindTimeout));
+                        () => listener.Ask<Done>(ListenerProtocol.StopListening.Instance, ShutdownBudget.Unbind));
                 });
         });
         return services;

@@ -113,8 +113,22 @@ public sealed class TcpSessionActor : SessionActor
             End(SessionEndReason.PeerClosed, null);
     }
 
-    protected override void OnEnding() =>
-        Timers.StartSingleTimer(CloseGraceTimerKey, CloseGraceExpired.Instance, CloseGrace);
+    protected override void OnEnding()
+    {
+        // A client that does not read cannot take its last lines: it is cut off after a grace, a
+        // shorter one when the whole server is stopping (ShutdownBudget).
+        var stopping = EndReason == SessionEndReason.Shutdown;
+        Timers.StartSingleTimer(CloseGraceTimerKey, CloseGraceExpired.Instance, stopping ? Hosting.ShutdownBudget.ClientGrace : CloseGrace);
+        // Closing a socket with unread data makes the kernel send a reset, which can overtake the last
+        // lines: so read (and drop) what the client still sends before the close. Not when stopping:
+        // there the BYE is followed by a half-close (see Flush), and draining what a flooding client
+        // sent would only hold up the writes.
+        if (_readingSuspended && !stopping)
+        {
+            _readingSuspended = false;
+            _connection.Tell(Tcp.ResumeReading.Instance);
+        }
+    }
 
     protected override void Flush()
     {
@@ -134,7 +148,10 @@ public sealed class TcpSessionActor : SessionActor
             if (_bytesInFlight == 0 && !_closeSent)
             {
                 _closeSent = true;
-                _connection.Tell(Tcp.Close.Instance);
+                // Stopping the server: half-close after the BYE (FIN follows it), so a client that reads
+                // gets every byte and the end of the stream before the socket is gone; the grace above
+                // bounds the wait for the client to close its side.
+                _connection.Tell(EndReason == SessionEndReason.Shutdown ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance);
             }
             return;
         }
@@ -155,13 +172,13 @@ public sealed class TcpSessionActor : SessionActor
     #region Internal messages
 
     /// <summary>A write reached the kernel. Not activity: replies never keep a client alive.</summary>
-    internal sealed class WriteAck : Tcp.Event, INotInfluenceReceiveTimeout
+    internal sealed class WriteAck : Tcp.Event
     {
         public static readonly WriteAck Instance = new();
         private WriteAck() { }
     }
 
-    private sealed class CloseGraceExpired : INotInfluenceReceiveTimeout
+    private sealed class CloseGraceExpired
     {
         public static readonly CloseGraceExpired Instance = new();
         private CloseGraceExpired() { }

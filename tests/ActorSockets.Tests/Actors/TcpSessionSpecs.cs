@@ -214,12 +214,25 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
     }
 
     [Fact]
+    public void Session_should_cut_off_a_client_that_does_not_read_its_bye_when_the_server_stops()
+    {
+        var s = Start();
+        s.Session.Tell(SessionProtocol.ServerStopping.Instance);
+        s.Connection.ExpectMsg<Tcp.Write>(); // never acknowledged: the client does not read
+        s.Connection.ExpectMsg<Tcp.Abort>(ActorSockets.Server.Hosting.ShutdownBudget.ClientGrace + TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
     public void Session_should_say_bye_shutdown_when_the_server_stops()
     {
         var s = Start();
         s.Session.Tell(SessionProtocol.ServerStopping.Instance);
         Assert.Equal("BYE shutdown: server stopping\n", ExpectWriteAndAck(s));
-        ExpectClosedAndStop(s);
+        // A half-close after the BYE: the client reads every byte and then the end of the stream.
+        s.Connection.ExpectMsg<Tcp.ConfirmedClose>();
+        Watch(s.Session);
+        s.Session.Tell(Tcp.ConfirmedClosed.Instance, s.Connection.Ref);
+        ExpectTerminated(s.Session);
         s.Parent.FishForMessage(m => m is LimiterProtocol.SessionEnded { Reason: SessionEndReason.Shutdown });
     }
 

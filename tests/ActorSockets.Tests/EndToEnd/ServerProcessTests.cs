@@ -27,6 +27,70 @@ public class ServerProcessTests
         Assert.Matches(@"session 1 closed: server stopping: 127\.0\.0\.1:\d+ \(0/3 clients\)", server.Stdout);
     }
 
+    [Fact]
+    public async Task Sigterm_says_bye_to_clients_that_stopped_reading_once_they_read_and_cuts_off_those_that_never_do()
+    {
+        var (server, endPoint) = await ServerProcess.StartAsync("--port", "0", "--set", "clients-limit=30", "--set", "timeout=off");
+        await using (server)
+        {
+            // Each pipelines requests without reading until the server stops reading it (its replies pile up).
+            var readers = new List<Socket>();
+            var neverReaders = new List<Socket>();
+            for (var i = 0; i < 8; i++)
+                (i < 6 ? readers : neverReaders).Add(await FloodWithoutReading(endPoint));
+            server.Terminate();
+
+            var endings = await Task.WhenAll(readers.Select(ReadToTheEnd));
+            Assert.All(endings, ending => Assert.EndsWith("BYE shutdown: server stopping\n", ending));
+            Assert.Equal(ExitCodes.Ok, await server.WaitForExitAsync(Bound)); // the never-readers were cut off
+            foreach (var socket in readers.Concat(neverReaders))
+                socket.Dispose();
+        }
+    }
+
+    private static async Task<Socket> FloodWithoutReading(IPEndPoint server)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(server);
+        var requests = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("1 1\n", 16_384)));
+        // 2 MB of requests, well past what the server reads before it stops reading a client whose
+        // replies pile up, or until the kernel takes no more: bounded by count and time.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            for (var i = 0; i < 32; i++)
+                await socket.SendAsync(requests, SocketFlags.None, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The socket's buffers are full: what the test wanted.
+        }
+        return socket;
+    }
+
+    /// <summary>The last 200 characters the socket reads before the server closes it (bounded in time).</summary>
+    private static async Task<string> ReadToTheEnd(Socket socket)
+    {
+        var buffer = new byte[1 << 16];
+        var tail = "";
+        using var timeout = new CancellationTokenSource(Bound);
+        try
+        {
+            int n;
+            while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+            {
+                tail += System.Text.Encoding.ASCII.GetString(buffer, 0, n);
+                if (tail.Length > 200)
+                    tail = tail[^200..];
+            }
+        }
+        catch (SocketException e)
+        {
+            return $"{e.SocketErrorCode} after: {tail}";
+        }
+        return tail;
+    }
+
     [Theory]
     [InlineData(new[] { "--set", "port=80" }, "actor-sockets.port = \"80\" is not allowed")]
     [InlineData(new[] { "--set", "clients-limit=none" }, "actor-sockets.clients-limit = \"none\"")]
