@@ -24,6 +24,8 @@ public static class Replies
     public static string TooLongReply(int maxDatagramBytes) =>
         $"ERR too-long: reply exceeds {maxDatagramBytes} bytes (udp.max-datagram-bytes)";
     public static string Busy(int clientsLimit) => $"ERR busy: clients limit {clientsLimit} reached";
+    /// <summary>In place of some UDP replies over the source network's budget (the rest are dropped).</summary>
+    public const string RateLimited = "ERR busy: rate limited, retry slower or use TCP";
     public static string ByeTimeout(string timeoutText) => $"BYE timeout: idle for {timeoutText}";
 
     /// <summary>Writes one reply line: <c>@TAG </c> when tagged, the text, and <c>\n</c>.</summary>
@@ -37,6 +39,15 @@ public static class Replies
     }
 
     /// <summary>Writes <c>@TAG </c> when <paramref name="tag"/> is not empty.</summary>
+    /// <summary>The tag of a reply (every line carries its request's tag, so the first line tells it); empty when untagged.</summary>
+    public static ReadOnlySpan<byte> TagOf(ReadOnlySpan<byte> reply)
+    {
+        if (reply.IsEmpty || reply[0] != (byte)'@')
+            return default;
+        var space = reply.IndexOf((byte)' ');
+        return space < 0 ? default : reply[1..space];
+    }
+
     public static void WriteTag(IBufferWriter<byte> output, ReadOnlySpan<byte> tag)
     {
         if (tag.IsEmpty)

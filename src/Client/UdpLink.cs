@@ -76,6 +76,8 @@ internal sealed class UdpLink : ServerLink
             var untaggedError = lineTag.Length == 0 && first.StartsWith("ERR ", StringComparison.Ordinal);
             if (lineTag != tag && !untaggedError)
                 continue; // a late reply to an earlier try
+            if (first == Replies.RateLimited)
+                continue; // the server's budget for our network is spent: this try is lost, the next one waits
             if (ClientFailure.From(first) is { } tagged)
                 throw tagged;
             return lines.Select(l => l.Line).ToList();

@@ -23,6 +23,10 @@ public sealed record ActorSocketsSettings
     public required int MaxLineBytes { get; init; }
     /// <summary>Largest reply datagram, in bytes.</summary>
     public required int UdpMaxDatagramBytes { get; init; }
+    /// <summary>Whether UDP replies are rate limited per source network (docs/PROTOCOL-NOTES.md, reflection).</summary>
+    public required RateLimitMode UdpRateLimit { get; init; }
+    /// <summary>Reply bytes per second to one source network (/24 for IPv4, /56 for IPv6), with one second of burst.</summary>
+    public required int UdpRateLimitBytes { get; init; }
     public required NotesStoreKind NotesStore { get; init; }
     public required string NotesSqlitePath { get; init; }
     /// <summary>Longest note, in bytes of UTF-8, after its quotes are removed.</summary>
@@ -36,6 +40,9 @@ public sealed record ActorSocketsSettings
     public required bool DebugCrashCommand { get; init; }
 
     public IPEndPoint EndPoint => new(Address, Port);
+
+    /// <summary>The rate limit in force: <c>auto</c> means on for any address but loopback, where no third party can be reached.</summary>
+    public bool UdpRateLimited => UdpRateLimit == RateLimitMode.On || (UdpRateLimit == RateLimitMode.Auto && !IPAddress.IsLoopback(Address));
 
     /// <summary>The lower-case name a config file uses, e.g. <c>sum</c>, <c>udp</c>.</summary>
     public static string NameOf<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();

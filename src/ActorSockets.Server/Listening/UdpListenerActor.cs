@@ -5,6 +5,7 @@ using ActorSockets.Protocol.Requests;
 using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Limiting;
 using Akka.Actor;
+using Akka.Event;
 using Akka.IO;
 using static ActorSockets.Server.Limiting.LimiterProtocol;
 
@@ -23,6 +24,9 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
     private const int MaxPendingDatagrams = 16;
 
     private readonly Dictionary<EndPoint, IActorRef> _sessions = [];
+    /// <summary>Reply budgets per source network, when rate limiting is on; then every reply passes through here.</summary>
+    private readonly ReplyRateLimiter? _rateLimiter =
+        settings.UdpRateLimited ? new ReplyRateLimiter(settings.UdpRateLimitBytes) : null;
     private readonly Dictionary<EndPoint, List<Udp.Received>> _pending = [];
 
     public static Props Props(ActorSocketsSettings settings, IActorRef limiter, ListenerStatus status) =>
@@ -40,6 +44,14 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
         {
             case Udp.Bound bound:
                 OnBound(bound.LocalAddress, Sender);
+                Log.Info(_rateLimiter is not null
+                    ? $"udp reply rate limit on: {Settings.UdpRateLimitBytes} bytes/s to each /24 (IPv4) or /56 (IPv6) source network"
+                    : Settings.UdpRateLimit == RateLimitMode.Off
+                        ? "udp reply rate limit off (udp.rate-limit = off)"
+                        : "udp reply rate limit off: listening on loopback (udp.rate-limit = on to use it here)");
+                break;
+            case Udp.Send reply:
+                Reply(reply);
                 break;
             case Udp.CommandFailed { Cmd: Udp.Bind }:
                 // Akka.IO's UDP CommandFailed carries no cause (it logs it at ERROR); these are the two that happen.
@@ -81,7 +93,8 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
             return;
         }
         _pending[received.Sender] = [received];
-        Limiter.Tell(new AdmitUdpClient(received.Sender, Socket!, Self));
+        // With rate limiting, sessions send their replies through this actor (it owns the budgets).
+        Limiter.Tell(new AdmitUdpClient(received.Sender, _rateLimiter is null ? Socket! : Self, Self));
     }
 
     private void Admitted(UdpClientAdmitted admitted)
@@ -106,7 +119,25 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
             var status = Request.Parse(line, out var tag, out _);
             var reply = new System.Buffers.ArrayBufferWriter<byte>();
             Replies.WriteLine(reply, status is RequestStatus.Ok or RequestStatus.NothingAfterTag ? tag : default, refused.Line);
-            Socket.Tell(Udp.Send.Create(ByteString.FromBytes(reply.WrittenSpan.ToArray()), refused.Remote));
+            Reply(Udp.Send.Create(ByteString.FromBytes(reply.WrittenSpan.ToArray()), refused.Remote));
+        }
+    }
+
+    /// <summary>Sends a reply, or, over the source network's budget, drops it or sends the short slow-down line instead.</summary>
+    private void Reply(Udp.Send reply)
+    {
+        if (Socket is null)
+            return;
+        switch (_rateLimiter?.Check(reply.Target, reply.Payload.Count, Environment.TickCount64) ?? ReplyRateLimiter.Decision.Send)
+        {
+            case ReplyRateLimiter.Decision.Send:
+                Socket.Tell(reply);
+                break;
+            case ReplyRateLimiter.Decision.Slip:
+                var line = new System.Buffers.ArrayBufferWriter<byte>();
+                Replies.WriteLine(line, Replies.TagOf(reply.Payload.ToReadOnlySpan()), Replies.RateLimited);
+                Socket.Tell(Udp.Send.Create(ByteString.FromBytes(line.WrittenSpan.ToArray()), reply.Target));
+                break;
         }
     }
 

@@ -57,7 +57,7 @@ public sealed class UdpSessionActor : SessionActor
             return;
         if (Outgoing.WrittenCount > Info.Settings.UdpMaxDatagramBytes)
         {
-            var tag = TagOf(Outgoing.WrittenSpan).ToArray();
+            var tag = Replies.TagOf(Outgoing.WrittenSpan).ToArray();
             Outgoing.ResetWrittenCount();
             Replies.WriteLine(Outgoing, tag, Replies.TooLongReply(Info.Settings.UdpMaxDatagramBytes));
         }
@@ -77,13 +77,4 @@ public sealed class UdpSessionActor : SessionActor
         Send(System.Text.Encoding.UTF8.GetBytes(goodbye + "\n"));
 
     private void Send(byte[] datagram) => _socket.Tell(Udp.Send.Create(ByteString.FromBytes(datagram), Info.Remote));
-
-    /// <summary>A reply carries its request's tag on every line, so the first line tells it.</summary>
-    private static ReadOnlySpan<byte> TagOf(ReadOnlySpan<byte> reply)
-    {
-        if (reply.IsEmpty || reply[0] != (byte)'@')
-            return default;
-        var space = reply.IndexOf((byte)' ');
-        return space < 0 ? default : reply[1..space];
-    }
 }
