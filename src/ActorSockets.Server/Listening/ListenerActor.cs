@@ -55,15 +55,17 @@ public abstract class ListenerActor : UntypedActor
         }
     }
 
-    protected void OnBound(EndPoint local, IActorRef socket)
+    /// <summary>Reports the bind; false for the stray Bound that follows a failed bind.</summary>
+    protected bool OnBound(EndPoint local, IActorRef socket)
     {
         // Akka.IO 1.5.74 follows a failed Udp.Bind with a Bound for no address: the bind failed; ignore it.
         if (_bindFailed)
-            return;
+            return false;
         Socket = socket;
         _boundAt = local;
         Log.Info(Describe(local));
         _status.ReportBound(local);
+        return true;
     }
 
     /// <summary>Stays alive, unbound, so that shutdown's StopListening is answered at once.</summary>

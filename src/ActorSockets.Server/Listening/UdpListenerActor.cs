@@ -43,12 +43,13 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
         switch (message)
         {
             case Udp.Bound bound:
-                OnBound(bound.LocalAddress, Sender);
+                if (!OnBound(bound.LocalAddress, Sender))
+                    break;
                 Log.Info(_rateLimiter is not null
                     ? $"udp reply rate limit on: {Settings.UdpRateLimitBytes} bytes/s to each /24 (IPv4) or /56 (IPv6) source network"
                     : Settings.UdpRateLimit == RateLimitMode.Off
                         ? "udp reply rate limit off (udp.rate-limit = off)"
-                        : "udp reply rate limit off: listening on loopback (udp.rate-limit = on to use it here)");
+                        : "udp reply rate limit off: bound to loopback (udp.rate-limit = on to use it here)");
                 break;
             case Udp.Send reply:
                 Reply(reply);

@@ -45,7 +45,7 @@ public class UdpReflectionTests
     }
 
     [Theory]
-    [InlineData(new string[0], "udp reply rate limit off: listening on loopback (udp.rate-limit = on to use it here)")]
+    [InlineData(new string[0], "udp reply rate limit off: bound to loopback (udp.rate-limit = on to use it here)")]
     [InlineData(new[] { "--set", "udp.rate-limit=on" }, "udp reply rate limit on: 16384 bytes/s to each /24 (IPv4) or /56 (IPv6) source network")]
     public async Task The_start_log_says_whether_replies_are_rate_limited(string[] more, string expected)
     {
