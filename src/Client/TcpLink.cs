@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ActorSockets.Protocol;
+using ActorSockets.Protocol.Requests;
 
 namespace ActorSockets.Client;
 
@@ -12,6 +13,7 @@ internal sealed class TcpLink : ServerLink
     private readonly NetworkStream _stream;
     private readonly TimeSpan _wait;
     private readonly Task _receiving;
+    private readonly RequestTags _tags = new();
 
     private TcpLink(Socket socket, IPEndPoint server, TimeSpan wait)
     {
@@ -47,9 +49,11 @@ internal sealed class TcpLink : ServerLink
     public override async Task<IReadOnlyList<string>> RequestAsync(string request, TimeSpan? wait, CancellationToken cancel)
     {
         var replyWait = wait ?? _wait;
+        // A POST goes with a board-wide idempotency key, so that no retry, ours or a person's, stores it twice.
+        var tagged = Request.StartsWithWord(Encoding.UTF8.GetBytes(request), "POST"u8, out _);
         try
         {
-            await _stream.WriteAsync(Encoding.UTF8.GetBytes(request + "\n"), cancel);
+            await _stream.WriteAsync(Encoding.UTF8.GetBytes((tagged ? $"@{_tags.Next()} " : "") + request + "\n"), cancel);
         }
         catch (IOException)
         {
@@ -64,9 +68,10 @@ internal sealed class TcpLink : ServerLink
             {
                 if (!await Incoming.Reader.WaitToReadAsync(timeout.Token) || !Incoming.Reader.TryRead(out var line))
                     throw ClientFailure.Closed();
-                if (ClientFailure.From(line) is { } failure)
+                var text = tagged ? ReplyCollector.SplitTag(line).Line : line;
+                if (ClientFailure.From(text) is { } failure)
                     throw failure;
-                if (reply.Add(line))
+                if (reply.Add(text))
                     return reply.Lines;
             }
         }

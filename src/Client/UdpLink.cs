@@ -17,7 +17,7 @@ internal sealed class UdpLink : ServerLink
     private readonly int _tries;
     private readonly Task _receiving;
     private readonly CancellationTokenSource _stop = new();
-    private int _nextTag = 1;
+    private readonly RequestTags _tags = new();
     private SocketException? _receiveError;
 
     public UdpLink(IPEndPoint server, TimeSpan wait, int tries)
@@ -38,7 +38,7 @@ internal sealed class UdpLink : ServerLink
     /// <remarks><paramref name="wait"/> is not used: over UDP each try waits its own time. (Chat, the one user of a longer wait, is TCP only.)</remarks>
     public override async Task<IReadOnlyList<string>> RequestAsync(string request, TimeSpan? wait, CancellationToken cancel)
     {
-        var tag = $"c{_nextTag++}";
+        var tag = _tags.Next(); // long enough to be a board-wide key: a retried POST is stored once
         var datagram = Encoding.UTF8.GetBytes($"@{tag} {request}");
         for (var attempt = 1; attempt <= _tries; attempt++)
         {

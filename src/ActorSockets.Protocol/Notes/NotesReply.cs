@@ -11,6 +11,10 @@ namespace ActorSockets.Protocol.Notes;
 /// </summary>
 public static class NotesReply
 {
+    /// <summary>A POST tag this long or longer is a board-wide idempotency key (PROTOCOL.md section 4).</summary>
+    public const int MinBoardKeyLength = 16;
+    public const string Conflict = "ERR conflict: tag already used for another note";
+
     public static string Ok(long id) => $"OK {id.ToString(CultureInfo.InvariantCulture)}";
 
     public static string Header(long total, long count) =>

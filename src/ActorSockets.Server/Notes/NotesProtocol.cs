@@ -9,12 +9,19 @@ namespace ActorSockets.Server.Notes;
 /// </summary>
 public static class NotesProtocol
 {
-    /// <summary>Store a note; answered <see cref="NoteStored"/> once it is in the journal, or <see cref="NoteNotStored"/>.</summary>
-    public sealed record StoreNote(string Text, IActorRef ReplyTo, long Correlation);
+    /// <summary>
+    /// Store a note; answered <see cref="NoteStored"/> once it is in the journal, or <see cref="NoteNotStored"/>.
+    /// With a board-wide idempotency <paramref name="Key"/> the board already holds: the first note's
+    /// <see cref="NoteStored"/> again for the same text, <see cref="NoteConflict"/> for another.
+    /// </summary>
+    public sealed record StoreNote(string Text, IActorRef ReplyTo, long Correlation, string? Key = null);
 
-    public sealed record NoteStored(long Id, long Correlation) : INotInfluenceReceiveTimeout;
+    public sealed record NoteStored(long Id, long Correlation);
 
-    public sealed record NoteNotStored(string Reason, long Correlation) : INotInfluenceReceiveTimeout;
+    public sealed record NoteNotStored(string Reason, long Correlation);
+
+    /// <summary>The idempotency key names another note: <c>ERR conflict</c>.</summary>
+    public sealed record NoteConflict(long Correlation);
 
     /// <summary>
     /// Read notes after <paramref name="AfterId"/>, up to <paramref name="UpToId"/> (0: the board's end),
@@ -23,12 +30,12 @@ public static class NotesProtocol
     public sealed record GetNotes(long AfterId, long UpToId, int MaxNotes, int MaxBytes, IActorRef ReplyTo, long Correlation);
 
     /// <summary>No board to read from: the store is down and has not held one yet. The client gets <c>ERR storage</c>.</summary>
-    public sealed record NotesNotRead(string Reason, long Correlation) : INotInfluenceReceiveTimeout;
+    public sealed record NotesNotRead(string Reason, long Correlation);
 
     /// <summary>
     /// <paramref name="Total"/> notes on the board; <paramref name="Remaining"/> of them after the asked
     /// id (up to the asked end), of which <paramref name="Notes"/> are the first.
     /// </summary>
     public sealed record NotesChunk(long Total, long Remaining, IReadOnlyList<Note> Notes, long Correlation)
-        : INotInfluenceReceiveTimeout;
+       ;
 }

@@ -39,12 +39,13 @@ public sealed class NotesSerializer(ExtendedActorSystem system) : SerializerWith
                 case NoteAdded added:
                     json.WriteNumber("id", added.Id);
                     json.WriteString("text", added.Text);
+                    if (added.Key is not null)
+                        json.WriteString("key", added.Key);
                     break;
                 case NotesSnapshot snapshot:
-                    json.WriteStartArray("texts");
-                    foreach (var text in snapshot.Texts)
-                        json.WriteStringValue(text);
-                    json.WriteEndArray();
+                    WriteArray(json, "texts", snapshot.Texts, json.WriteStringValue);
+                    WriteArray(json, "keys", snapshot.Keys ?? [], json.WriteStringValue);
+                    WriteArray(json, "key-ids", snapshot.KeyIds ?? [], json.WriteNumberValue);
                     break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not a notes event or snapshot", nameof(obj));
@@ -54,14 +55,28 @@ public sealed class NotesSerializer(ExtendedActorSystem system) : SerializerWith
         return buffer.WrittenSpan.ToArray();
     }
 
+    private static void WriteArray<T>(Utf8JsonWriter json, string name, IEnumerable<T> values, Action<T> write)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+            write(value);
+        json.WriteEndArray();
+    }
+
+    private static IEnumerable<string> Strings(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var array) ? array.EnumerateArray().Select(item => item.GetString()!) : [];
+
     public override object FromBinary(byte[] bytes, string manifest)
     {
         using var document = JsonDocument.Parse(bytes);
         var root = document.RootElement;
         return manifest switch
         {
-            NoteAddedV1 => new NoteAdded(root.GetProperty("id").GetInt64(), root.GetProperty("text").GetString()!),
-            SnapshotV1 => new NotesSnapshot([.. root.GetProperty("texts").EnumerateArray().Select(text => text.GetString()!)]),
+            // Fields added later are optional, so rows written before them still read.
+            NoteAddedV1 => new NoteAdded(root.GetProperty("id").GetInt64(), root.GetProperty("text").GetString()!,
+                root.TryGetProperty("key", out var key) ? key.GetString() : null),
+            SnapshotV1 => new NotesSnapshot([.. Strings(root, "texts")], [.. Strings(root, "keys")],
+                root.TryGetProperty("key-ids", out var ids) ? [.. ids.EnumerateArray().Select(id => id.GetInt64())] : []),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown notes manifest '{manifest}': written by a newer server?"),
         };
     }

@@ -62,7 +62,9 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
                 return ServiceStep.Complete;
             case NotesRequest.Post post:
                 _pendingPost = post.Text;
-                store.Tell(new StoreNote(post.Text, context.Session, ++_correlation));
+                // A tag of 16 characters or more is a board-wide idempotency key (PROTOCOL.md section 4).
+                store.Tell(new StoreNote(post.Text, context.Session, ++_correlation,
+                    tag.Length >= NotesReply.MinBoardKeyLength ? Encoding.ASCII.GetString(tag) : null));
                 return ServiceStep.Pending;
             case NotesRequest.Get get:
                 _streaming = false;
@@ -83,6 +85,10 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
             case NoteStored stored when stored.Correlation == _correlation:
                 Remember(stored.Id);
                 Replies.WriteLine(reply, _tag, NotesReply.Ok(stored.Id));
+                return ServiceStep.Complete;
+            case NoteConflict conflict when conflict.Correlation == _correlation:
+                _pendingPost = null;
+                Replies.WriteLine(reply, _tag, NotesReply.Conflict);
                 return ServiceStep.Complete;
             case NoteNotStored failed when failed.Correlation == _correlation:
                 Replies.WriteLine(reply, _tag, $"ERR storage: {failed.Reason}");

@@ -1,3 +1,4 @@
+using ActorSockets.Protocol.Notes;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -27,8 +28,10 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     /// <summary>Told when the store is ready, failing, healthy and stopped; nobody when it runs alone (tests).</summary>
     private readonly IActorRef _owner;
     private bool _wroteOnce;
-    /// <summary>Who waits for the OK of each note being written.</summary>
-    private readonly Dictionary<long, StoreNote> _awaiting = [];
+    /// <summary>Who waits for the OK of each note being written (a retry with the same key waits for the same note).</summary>
+    private readonly Dictionary<long, List<StoreNote>> _awaiting = [];
+    /// <summary>Keys of notes being written, not yet on the board: a retry that overtakes the write finds them here.</summary>
+    private readonly Dictionary<string, NoteAdded> _writing = [];
     private NotesBoard _board = NotesBoard.Empty;
     private long _nextId = 1;
     private bool _snapshotting;
@@ -79,13 +82,31 @@ public sealed class NotesStoreActor : ReceivePersistentActor
 
     private void Store(StoreNote store)
     {
-        var added = new NoteAdded(_nextId++, store.Text);
-        _awaiting[added.Id] = store;
+        if (store.Key is { } key && (_board.FindByKey(key) ?? Writing(key)) is { } earlier)
+        {
+            // Stored (or being stored) under this key already: the first OK again, or a conflict.
+            if (earlier.Text != store.Text)
+                store.ReplyTo.Tell(new NoteConflict(store.Correlation));
+            else if (_awaiting.TryGetValue(earlier.Id, out var waiting))
+                waiting.Add(store);
+            else
+                store.ReplyTo.Tell(new NoteStored(earlier.Id, store.Correlation));
+            return;
+        }
+        var added = new NoteAdded(_nextId++, store.Text, store.Key);
+        _awaiting[added.Id] = [store];
+        if (added.Key is not null)
+            _writing[added.Key] = added;
         PersistAsync(added, persisted =>
         {
             _board = _board.Apply(persisted);
-            if (_awaiting.Remove(persisted.Id, out var request))
-                request.ReplyTo.Tell(new NoteStored(persisted.Id, request.Correlation));
+            if (persisted.Key is not null)
+                _writing.Remove(persisted.Key);
+            if (_awaiting.Remove(persisted.Id, out var requests))
+            {
+                foreach (var request in requests)
+                    request.ReplyTo.Tell(new NoteStored(persisted.Id, request.Correlation));
+            }
             if (!_wroteOnce)
             {
                 _wroteOnce = true;
@@ -132,10 +153,13 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     /// <summary>The innermost message: the database's own words ("attempt to write a readonly database"), not a wrapper's.</summary>
     private static string Reason(Exception cause) => cause.GetBaseException().Message.TrimEnd('.', ' ');
 
+    private Note? Writing(string key) => _writing.TryGetValue(key, out var added) ? new Note(added.Id, added.Text) : null;
+
     private void FailAwaiting(string reason)
     {
-        foreach (var request in _awaiting.Values)
+        foreach (var request in _awaiting.Values.SelectMany(requests => requests))
             request.ReplyTo.Tell(new NoteNotStored(reason, request.Correlation));
         _awaiting.Clear();
+        _writing.Clear();
     }
 }

@@ -58,6 +58,16 @@ public sealed class NotesSerializationSpecs : TestKit
         ExpectTerminated(store);
         var restarted = Sys.ActorOf(NotesStoreActor.Props(snapshotEvery: 3));
         Assert.Equal([.. FixtureTexts, "sixth, written now"], ReadAll(restarted).Select(note => note.Text));
+
+        // A board-wide key survives the journal: written with the note, read back after a restart.
+        restarted.Tell(new StoreNote("seventh, keyed", TestActor, 2, "a-key-of-16-chars"));
+        Assert.Equal(new NoteStored(7, 2), ExpectMsg<NoteStored>());
+        Watch(restarted);
+        Sys.Stop(restarted);
+        ExpectTerminated(restarted);
+        var again = Sys.ActorOf(NotesStoreActor.Props(snapshotEvery: 3));
+        again.Tell(new StoreNote("seventh, keyed", TestActor, 3, "a-key-of-16-chars"));
+        Assert.Equal(new NoteStored(7, 3), ExpectMsg<NoteStored>(TimeSpan.FromSeconds(10)));
     }
 
     private IReadOnlyList<Note> ReadAll(IActorRef store)

@@ -97,6 +97,32 @@ public class NotesStoreSpecs(ITestOutputHelper output) : TestKit("""
     }
 
     [Fact]
+    public void A_key_stores_one_note_whoever_retries_it_and_refuses_another_text_across_restarts_and_snapshots()
+    {
+        var store = StartStore(snapshotEvery: 3);
+        var (first, second) = (CreateTestProbe(), CreateTestProbe());
+        // A retry that overtakes the first write waits for the same note.
+        store.Tell(new StoreNote("once", first.Ref, 1, "client-a-0000000001"));
+        store.Tell(new StoreNote("once", second.Ref, 2, "client-a-0000000001"));
+        Assert.Equal(new NoteStored(1, 1), first.ExpectMsg<NoteStored>());
+        Assert.Equal(new NoteStored(1, 2), second.ExpectMsg<NoteStored>());
+        store.Tell(new StoreNote("another text", TestActor, 3, "client-a-0000000001"));
+        Assert.Equal(new NoteConflict(3), ExpectMsg<NoteConflict>());
+        Assert.Equal(2, Store(store, "no key"));
+        Assert.Equal(3, Store(store, "third, and the snapshot")); // a snapshot at 3 holds the key
+
+        Restart(ref store, snapshotEvery: 3);
+        store.Tell(new StoreNote("once", TestActor, 4, "client-a-0000000001"));
+        Assert.Equal(new NoteStored(1, 4), ExpectMsg<NoteStored>());
+        store.Tell(new StoreNote("four", TestActor, 5, "client-b-0000000001"));
+        Assert.Equal(new NoteStored(4, 5), ExpectMsg<NoteStored>());
+        Restart(ref store, snapshotEvery: 3);
+        store.Tell(new StoreNote("four", TestActor, 6, "client-b-0000000001")); // from the events after the snapshot
+        Assert.Equal(new NoteStored(4, 6), ExpectMsg<NoteStored>());
+        Assert.Equal(4, Get(store).Total);
+    }
+
+    [Fact]
     public void Store_should_read_ranges_in_chunks_bounded_by_count_and_bytes()
     {
         var store = StartStore();
@@ -115,6 +141,18 @@ public class NotesBoardTests
     [Fact]
     public void The_board_refuses_an_event_out_of_order() =>
         Assert.Throws<InvalidOperationException>(() => NotesBoard.Empty.Apply(new NoteAdded(2, "x")));
+
+    [Fact]
+    public void The_board_forgets_the_oldest_keys_past_what_it_remembers()
+    {
+        var board = NotesBoard.Empty;
+        for (var id = 1; id <= NotesBoard.RememberedKeys + 2; id++)
+            board = board.Apply(new NoteAdded(id, "n", $"key-{id:D12}"));
+        Assert.Null(board.FindByKey("key-000000000001"));
+        Assert.Null(board.FindByKey("key-000000000002"));
+        Assert.Equal(new ActorSockets.Protocol.Notes.Note(3, "n"), board.FindByKey("key-000000000003"));
+        Assert.NotNull(NotesBoard.From(board.ToSnapshot()).FindByKey($"key-{NotesBoard.RememberedKeys + 2:D12}"));
+    }
 
     [Fact]
     public void A_snapshot_round_trips_the_board()

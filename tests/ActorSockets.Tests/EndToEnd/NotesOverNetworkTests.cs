@@ -148,6 +148,27 @@ public class NotesOverNetworkTests : IDisposable
         Assert.Equal("NOTES 4 4\n1 once\n2 other text, same tag\n3 untagged\n4 untagged\n", await client.AskAsync("GET"));
     }
 
+    [Fact]
+    public async Task A_board_wide_key_stores_one_note_from_any_session_over_either_transport_and_after_a_restart()
+    {
+        const string key = "@k3y-0f-16-or-more";
+        await using (var tcp = await RunningServer.StartAsync(Sets("tcp", 4)))
+        {
+            await using var first = await TcpTestClient.ConnectAsync(tcp.EndPoint);
+            await using var second = await TcpTestClient.ConnectAsync(tcp.EndPoint);
+            Assert.Equal($"{key} OK 1\n", await first.AskAsync($"{key} POST stored once"));
+            Assert.Equal($"{key} OK 1\n", await second.AskAsync($"{key} POST stored once")); // another session
+            Assert.Equal($"{key} ERR conflict: tag already used for another note\n", await second.AskAsync($"{key} POST another text"));
+            Assert.Equal("@short OK 2\n", await second.AskAsync("@short POST a short tag is no board-wide key"));
+            Assert.Equal("@short OK 3\n", await first.AskAsync("@short POST a short tag is no board-wide key"));
+        }
+        await using var udp = await RunningServer.StartAsync(Sets("udp", 4)); // the same database, after a restart
+        using var client = new UdpTestClient(udp.EndPoint);
+        Assert.Equal($"{key} OK 1\n", await client.AskReliablyRawAsync(key[1..], "POST stored once"));
+        Assert.Equal("@g NOTES 3 3\n@g 1 stored once\n@g 2 a short tag is no board-wide key\n@g 3 a short tag is no board-wide key\n",
+            await client.AskReliablyRawAsync("g", "GET"));
+    }
+
     [Theory]
     [InlineData("tcp")]
     [InlineData("udp")]
