@@ -15,8 +15,8 @@ public class BenchToolTests
 {
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(600);
 
-    private static LoadPlan Plan(IPEndPoint target, Transport transport, int clients, int pipeline, string expect = "7") =>
-        new(target, transport, clients, Short, TimeSpan.Zero, pipeline, RequestText.RequestBytes("3 4", transport), expect, TimeSpan.FromSeconds(2));
+    private static LoadPlan Plan(IPEndPoint target, Transport transport, int clients, int pipeline, string expect = "7", TimeSpan? duration = null) =>
+        new(target, transport, clients, duration ?? Short, TimeSpan.Zero, pipeline, RequestText.RequestBytes("3 4", transport), expect, TimeSpan.FromSeconds(2));
 
     [Theory]
     [InlineData("tcp", 1)]
@@ -60,7 +60,9 @@ public class BenchToolTests
     {
         await using var server = await RunningServer.StartAsync("clients-limit=2", "timeout=off");
 
-        var result = await LoadRun.RunAsync(Plan(server.EndPoint, Transport.Tcp, clients: 4, pipeline: 1), null, CancellationToken.None);
+        // Long enough for the refusals: a newcomer over the limit waits a moment for a place first.
+        var result = await LoadRun.RunAsync(Plan(server.EndPoint, Transport.Tcp, clients: 4, pipeline: 1, duration: TimeSpan.FromSeconds(2)),
+            null, CancellationToken.None);
 
         // Two clients are refused: each reads ERR busy (a wrong reply) and then the close, or, when
         // its request crossed the close, a reset; either way each ends with one error.
