@@ -15,6 +15,10 @@ public class ChatOverNetworkTests : IDisposable
 
     private string KeyPath => _folder.File("keys/server.pem");
 
+    /// <summary>The server as a process, with the console responder reading the standard input we write.</summary>
+    private Task<(ProcessRunner Server, IPEndPoint EndPoint)> StartConsoleServerAsync() =>
+        ServerProcess.StartAsync(redirectInput: true, "--port", "0", "--set", "service=chat", "--set", $"chat.server-key={KeyPath}", "--set", "timeout=off");
+
     private Task<RunningServer> StartEchoAsync(params string[] more) =>
         RunningServer.StartAsync(["service=chat", "chat.responder=echo", $"chat.server-key={KeyPath}", "timeout=off", "clients-limit=20", .. more]);
 
@@ -101,10 +105,8 @@ public class ChatOverNetworkTests : IDisposable
     [Fact]
     public async Task With_the_console_responder_the_operator_answers_from_standard_input()
     {
-        await using var server = ProcessRunner.Start(RepoPaths.ServerDll,
-            ["--port", "0", "--set", "service=chat", "--set", $"chat.server-key={KeyPath}", "--set", "timeout=off"], redirectInput: true);
-        var listening = await server.WaitForOutputAsync(@"listening on 127\.0\.0\.1:(\d+)", Bound);
-        var endPoint = new IPEndPoint(IPAddress.Loopback, int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var (server, endPoint) = await StartConsoleServerAsync();
+        await using var _ = server;
 
         await using var one = await ChatTestClient.ConnectAsync(endPoint);
         await using var two = await ChatTestClient.ConnectAsync(endPoint);
@@ -134,10 +136,8 @@ public class ChatOverNetworkTests : IDisposable
     [Fact]
     public async Task When_the_operators_input_closes_waiting_chats_end_with_bye_and_new_ones_are_refused()
     {
-        await using var server = ProcessRunner.Start(RepoPaths.ServerDll,
-            ["--port", "0", "--set", "service=chat", "--set", $"chat.server-key={KeyPath}", "--set", "timeout=off"], redirectInput: true);
-        var listening = await server.WaitForOutputAsync(@"listening on 127\.0\.0\.1:(\d+)", Bound);
-        var endPoint = new IPEndPoint(IPAddress.Loopback, int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var (server, endPoint) = await StartConsoleServerAsync();
+        await using var _ = server;
 
         await using var waiting = await ChatTestClient.ConnectAsync(endPoint);
         await waiting.SayAsync("anyone there?");

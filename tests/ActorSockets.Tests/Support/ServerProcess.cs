@@ -9,9 +9,12 @@ internal static class ServerProcess
     public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(30);
 
     /// <summary>Starts <c>Server.dll</c> with <paramref name="args"/> and waits for its "listening on" line.</summary>
-    public static async Task<(ProcessRunner Server, IPEndPoint EndPoint)> StartAsync(params string[] args)
+    public static Task<(ProcessRunner Server, IPEndPoint EndPoint)> StartAsync(params string[] args) => StartAsync(false, args);
+
+    /// <summary>As above, with the server's standard input ours to write (the chat operator's console).</summary>
+    public static async Task<(ProcessRunner Server, IPEndPoint EndPoint)> StartAsync(bool redirectInput, params string[] args)
     {
-        var server = ProcessRunner.Start(RepoPaths.ServerDll, args);
+        var server = ProcessRunner.Start(RepoPaths.ServerDll, args, redirectInput);
         try
         {
             var listening = await server.WaitForOutputAsync(@"listening on \[?([0-9a-f.:]+?)\]?:(\d+);", StartWait);
