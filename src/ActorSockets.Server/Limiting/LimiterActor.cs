@@ -27,7 +27,7 @@ namespace ActorSockets.Server.Limiting;
 public sealed class LimiterActor : UntypedActor, IWithTimers
 {
     /// <summary>How long a newcomer over the cap waits for a place before it is refused.</summary>
-    internal static readonly TimeSpan PlaceWait = TimeSpan.FromMilliseconds(250);
+    internal static readonly TimeSpan PlaceWait = TimeSpan.FromSeconds(1);
     /// <summary>
     /// Newcomers that may wait for a place at once. Under churn most of them are connections whose
     /// client has already closed and whose close is still on its way here; each costs an idle
