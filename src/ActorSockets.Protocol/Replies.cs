@@ -19,6 +19,23 @@ public static class Replies
     public const string ByeShutdown = "BYE shutdown: server stopping";
     public const string ByeCrashed = "BYE crashed: internal error";
 
+    // Notes (PROTOCOL.md section 4).
+    public static string Storage(string why) => $"ERR storage: {why}";
+    public const string StorageTimeout = "ERR storage: the notes store did not answer in time";
+
+    // Chat (PROTOCOL.md section 5).
+    public const string ChatVersion = "chat/1";
+    public static string Hello(string serverPublicKeyBase64) => $"HELLO {ChatVersion} {serverPublicKeyBase64}";
+    public const string Ready = "READY";
+    public const string NotYourTurn = "ERR turn: wait for the server's reply";
+    public static string Crypto(string what) => $"ERR crypto: {what}";
+    public const string ByeGoodbyePrefix = "BYE goodbye:";
+    public const string ByeClientSaidGoodbye = "BYE goodbye: client said Good Bye";
+    public const string ByeServerSaidGoodbye = "BYE goodbye: server said Good Bye";
+    public const string ChatNoOperator = "ERR unsupported: no one can answer: the server's operator console is closed";
+    public const string ChatOperatorLeft = "BYE shutdown: no one can answer: the server's operator console is closed";
+    public const string ChatCryptoTimeout = "ERR internal: the chat's crypto work did not finish in time";
+
     public static string TooLongLine(int maxLineBytes) => $"ERR too-long: line exceeds {maxLineBytes} bytes";
     public static string TooLongDatagram(int maxLineBytes) => $"ERR too-long: datagram exceeds {maxLineBytes} bytes";
     public static string TooLongReply(int maxDatagramBytes) =>

@@ -24,7 +24,7 @@ internal sealed class ChatConversation(ServerLink link, string host, ChatOptions
         var (myKeys, _) = FileStep(options.KeyPath, "key", () => ChatKeys.LoadOrCreate(options.KeyPath, options.KeyBits));
         var serverKey = await TrustServerAsync(cancel);
         var ready = await link.RequestAsync($"KEY {myKeys.PublicBase64}", cancel);
-        if (ready is not ["READY"])
+        if (ready is not [Replies.Ready])
             throw new ClientFailure(ExitCodes.ServerClosed, $"the server refused our key: {string.Join(" ", ready)}");
         if (interactive)
             await output.WriteLineAsync($"Chatting with {host} over tcp; every message is RSA-encrypted. You speak first; Good Bye (or Ctrl+D) ends it.");
@@ -39,7 +39,7 @@ internal sealed class ChatConversation(ServerLink link, string host, ChatOptions
             }
             var line = ChatEnvelope.Seal(text, _clientSeq++, ChatDirection.ClientToServer, serverKey, myKeys.Private).ToLine();
             var reply = await WaitForServerAsync(() => link.RequestAsync(line, Timeout.InfiniteTimeSpan, cancel));
-            if (reply is [var bye] && bye.StartsWith("BYE goodbye:", StringComparison.Ordinal))
+            if (reply is [var bye] && bye.StartsWith(Replies.ByeGoodbyePrefix, StringComparison.Ordinal))
                 return await SayEndAsync(bye);
             if (reply is not [var answer] || !answer.StartsWith("MSG ", StringComparison.Ordinal))
                 throw new ClientFailure(ExitCodes.ServerClosed, $"the server answered: {string.Join(" ", reply)}");
@@ -66,7 +66,7 @@ internal sealed class ChatConversation(ServerLink link, string host, ChatOptions
         if (ClientFailure.From(hello) is { } refused)
             throw refused;
         var parts = hello.Split(' ');
-        if (parts is not ["HELLO", "chat/1", var keyText])
+        if (parts is not ["HELLO", Replies.ChatVersion, var keyText])
             throw new ClientFailure(ExitCodes.ServerClosed, $"not a chat server (it said: {hello})");
         RsaKeyParameters serverKey;
         try

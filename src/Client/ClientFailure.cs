@@ -19,7 +19,7 @@ internal sealed class ClientFailure(int exitCode, string message) : Exception(me
             return new(ExitCodes.IdleTimeout, $"the server ended the session: {line["BYE timeout: ".Length..]}");
         // BYE quit answers QUIT, and BYE goodbye ends a chat as it should: neither is a failure.
         if (line.StartsWith("BYE ", StringComparison.Ordinal) && line != Replies.ByeQuit
-            && !line.StartsWith("BYE goodbye:", StringComparison.Ordinal))
+            && !line.StartsWith(Replies.ByeGoodbyePrefix, StringComparison.Ordinal))
             return new(ExitCodes.ServerClosed, $"the server ended the session: {line}");
         return null;
     }

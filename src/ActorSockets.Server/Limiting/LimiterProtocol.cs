@@ -1,6 +1,7 @@
 using System.Net;
 using ActorSockets.Server.Sessions;
 using Akka.Actor;
+using ActorSockets.Server.Services;
 
 namespace ActorSockets.Server.Limiting;
 

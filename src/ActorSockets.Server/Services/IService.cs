@@ -51,7 +51,7 @@ public interface IServiceSession
     bool ClientsTurn => true;
 
     /// <summary>Set when the service has written its last line and the session must close, and why.</summary>
-    Sessions.SessionEndReason? Ending => null;
+    SessionEndReason? Ending => null;
 
     /// <summary>
     /// Answers a request. An answer that comes later returns <see cref="ServiceStep.Pending"/>; a

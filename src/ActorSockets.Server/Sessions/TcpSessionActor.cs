@@ -3,6 +3,7 @@ using ActorSockets.Protocol.Framing;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using ActorSockets.Server.Services;
 
 namespace ActorSockets.Server.Sessions;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Services;
+using ActorSockets.Server.Sum;
 using ActorSockets.Tests.Support;
 using Akka;
 using Akka.Actor;

@@ -4,6 +4,7 @@ using ActorSockets.Protocol.Notes;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Notes;
 using ActorSockets.Server.Services;
+using ActorSockets.Server.Sum;
 using ActorSockets.Server.Sessions;
 using ActorSockets.Tests.Support;
 using Akka.Actor;

@@ -5,6 +5,7 @@ using ActorSockets.Protocol.Chat;
 using ActorSockets.Protocol.Notes;
 using ActorSockets.Protocol.Requests;
 using ActorSockets.Server.Services;
+using ActorSockets.Server.Sum;
 using ActorSockets.Server.Sessions;
 using ActorSockets.Tests.Support;
 using Akka.Actor;

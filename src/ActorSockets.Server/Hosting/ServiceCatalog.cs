@@ -4,8 +4,10 @@ using ActorSockets.Server.Chat;
 using ActorSockets.Server.Notes;
 using Akka.Actor;
 using Akka.Event;
+using ActorSockets.Server.Services;
+using ActorSockets.Server.Sum;
 
-namespace ActorSockets.Server.Services;
+namespace ActorSockets.Server.Hosting;
 
 /// <summary>What a service needs before the actor system starts: the chat server's key, the notes database it owns.</summary>
 public sealed record PreparedService(ActorSocketsSettings Settings, ChatKeyPair? ChatKeys, bool ChatKeyCreated, NotesDatabase? NotesDatabase = null);

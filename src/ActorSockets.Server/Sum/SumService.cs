@@ -1,8 +1,9 @@
 using System.Buffers;
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Sum;
+using ActorSockets.Server.Services;
 
-namespace ActorSockets.Server.Services;
+namespace ActorSockets.Server.Sum;
 
 /// <summary>
 /// The <c>sum</c> service (PROTOCOL.md section 3): a pure function, so it answers at once, inside the

@@ -1,4 +1,4 @@
-namespace ActorSockets.Server.Sessions;
+namespace ActorSockets.Server.Services;
 
 /// <summary>Why a session ended; the limiter counts and logs by it.</summary>
 public enum SessionEndReason
