@@ -79,9 +79,9 @@ public static class ServerHosting
                     // Ask is right here: the shutdown task sits outside every actor and awaits a Task.
                     var shutdown = CoordinatedShutdown.Get(system);
                     shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "say-bye-to-clients",
-                        () => limiter.Ask<Done>(LimiterProtocol.StopAllSessions.Instance, ShutdownBudget.SessionsWait));
+                        () => limiter.Ask<Done>(LimiterProtocol.StopAllSessions.Instance, ServerTuning.ShutdownSessionsWait));
                     shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-listening",
-                        () => listener.Ask<Done>(ListenerProtocol.StopListening.Instance, ShutdownBudget.Unbind));
+                        () => listener.Ask<Done>(ListenerProtocol.StopListening.Instance, ServerTuning.ShutdownUnbind));
                 });
         });
         return services;

@@ -57,7 +57,7 @@ public static class ServiceCatalog
             case ServiceKind.Sum:
                 return SumService.Instance;
             case ServiceKind.Notes:
-                return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(NotesPersistence.SnapshotEvery), "notes-store"));
+                return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery), "notes-store"));
             case ServiceKind.Chat:
                 var keys = prepared.ChatKeys!;
                 system.Log.Info("chat server key {0} ({1} bits, {2}{3}); responder {4}", keys.Fingerprint, keys.Bits,

@@ -20,20 +20,12 @@ namespace ActorSockets.Server.Limiting;
 /// <remarks>
 /// A place is never refused while one is only about to be freed: under churn, the close of a
 /// connection reaches this actor a few messages after the next client's arrival, so a newcomer over
-/// the cap waits a moment (<see cref="PlaceWait"/>) for a place before it is refused. Over UDP, where
+/// the cap waits a moment (<see cref="ServerTuning.PlaceWait"/>) for a place before it is refused. Over UDP, where
 /// one spoofable datagram opens a session, a newcomer over the cap takes the place of the longest-idle
 /// session that has sent one datagram and nothing since (docs/PROTOCOL-NOTES.md).
 /// </remarks>
 public sealed class LimiterActor : UntypedActor, IWithTimers
 {
-    /// <summary>How long a newcomer over the cap waits for a place before it is refused.</summary>
-    internal static readonly TimeSpan PlaceWait = TimeSpan.FromSeconds(1);
-    /// <summary>
-    /// Newcomers that may wait for a place at once. Under churn most of them are connections whose
-    /// client has already closed and whose close is still on its way here; each costs an idle
-    /// Akka.IO connection for at most <see cref="PlaceWait"/>.
-    /// </summary>
-    internal const int MaxWaitingForPlace = 1024;
     private const string PlaceWaitTimerKey = "place-wait";
 
     private readonly ActorSocketsSettings _settings;
@@ -118,7 +110,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
             Refuse(admit);
         else if (!Full || (admit is AdmitUdpClient && EvictSilentUdpSession()))
             Spawn(admit);
-        else if (_waitingForPlace.Count < MaxWaitingForPlace)
+        else if (_waitingForPlace.Count < ServerTuning.MaxWaitingForPlace)
             WaitForPlace(admit);
         else
             Refuse(admit);
@@ -126,9 +118,9 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
 
     private void WaitForPlace(object admit)
     {
-        _waitingForPlace.Enqueue((admit, Environment.TickCount64 + (long)PlaceWait.TotalMilliseconds));
+        _waitingForPlace.Enqueue((admit, Environment.TickCount64 + (long)ServerTuning.PlaceWait.TotalMilliseconds));
         if (!Timers.IsTimerActive(PlaceWaitTimerKey))
-            Timers.StartSingleTimer(PlaceWaitTimerKey, PlaceWaitExpired.Instance, PlaceWait);
+            Timers.StartSingleTimer(PlaceWaitTimerKey, PlaceWaitExpired.Instance, ServerTuning.PlaceWait);
     }
 
     private void RefuseOverdue()

@@ -20,8 +20,6 @@ namespace ActorSockets.Server.Listening;
 public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef limiter, ListenerStatus status)
     : ListenerActor(settings, limiter, status)
 {
-    /// <summary>Datagrams kept per endpoint while its admission is pending; more are dropped, as UDP may.</summary>
-    private const int MaxPendingDatagrams = 16;
 
     private readonly Dictionary<EndPoint, IActorRef> _sessions = [];
     /// <summary>Reply budgets per source network, when rate limiting is on; then every reply passes through here.</summary>
@@ -89,7 +87,7 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
         }
         if (_pending.TryGetValue(received.Sender, out var waiting))
         {
-            if (waiting.Count < MaxPendingDatagrams)
+            if (waiting.Count < ServerTuning.MaxPendingDatagrams)
                 waiting.Add(received);
             return;
         }

@@ -10,11 +10,6 @@ namespace ActorSockets.Server.Notes;
 /// </summary>
 public static class NotesPersistence
 {
-    /// <summary>
-    /// Notes between snapshots: recovery replays at most about this many events. A snapshot holds the
-    /// whole board, so taking one too often costs more than the replay it saves.
-    /// </summary>
-    public const int SnapshotEvery = 5000;
 
     /// <summary>The HOCON for the configured store: in memory, or the SQLite file of <paramref name="database"/>.</summary>
     public static Config For(ActorSocketsSettings settings, NotesDatabase? database)

@@ -18,9 +18,6 @@ namespace ActorSockets.Server.Notes;
 /// </summary>
 internal sealed class NotesSession(IActorRef store, ServiceContext context) : IServiceSession
 {
-    private const int RememberedTags = 1024;
-    private const int ChunkNotes = 512;
-    private const int ChunkBytes = 64 * 1024;
 
     private readonly ActorSocketsSettings _settings = context.Settings;
     private readonly Dictionary<string, (string Text, long Id)> _posted = [];
@@ -55,8 +52,8 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
             case NotesRequest.Get get:
                 _streaming = false;
                 store.Tell(Udp
-                    ? new GetNotes(get.AfterId, 0, ChunkNotes, _settings.UdpMaxDatagramBytes, context.Session, ++_correlation)
-                    : new GetNotes(get.AfterId, 0, ChunkNotes, ChunkBytes, context.Session, ++_correlation));
+                    ? new GetNotes(get.AfterId, 0, ServerTuning.GetChunkNotes, _settings.UdpMaxDatagramBytes, context.Session, ++_correlation)
+                    : new GetNotes(get.AfterId, 0, ServerTuning.GetChunkNotes, ServerTuning.GetChunkBytes, context.Session, ++_correlation));
                 _streamedUpTo = get.AfterId;
                 return ServiceStep.Pending;
             default:
@@ -95,7 +92,7 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
 
     public ServiceStep Resume(IBufferWriter<byte> reply)
     {
-        store.Tell(new GetNotes(_streamedUpTo, _streamEnd, ChunkNotes, ChunkBytes, context.Session, ++_correlation));
+        store.Tell(new GetNotes(_streamedUpTo, _streamEnd, ServerTuning.GetChunkNotes, ServerTuning.GetChunkBytes, context.Session, ++_correlation));
         return ServiceStep.Pending;
     }
 
@@ -147,7 +144,7 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
         if (!_posted.ContainsKey(tag))
         {
             _postedOrder.Enqueue(tag);
-            if (_postedOrder.Count > RememberedTags)
+            if (_postedOrder.Count > ServerTuning.RememberedTagsPerSession)
                 _posted.Remove(_postedOrder.Dequeue());
         }
         _posted[tag] = (_pendingPost, id);

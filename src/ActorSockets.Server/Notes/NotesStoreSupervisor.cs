@@ -21,14 +21,6 @@ namespace ActorSockets.Server.Notes;
 /// </summary>
 public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
 {
-    /// <summary>Waiting bound while the store starts (recovering a large board takes a second or two).</summary>
-    internal static readonly TimeSpan WaitWhileStarting = TimeSpan.FromSeconds(5);
-    /// <summary>Waiting bound once storage is known to fail: the client hears why within about a second.</summary>
-    internal static readonly TimeSpan WaitWhileFailing = TimeSpan.FromSeconds(1);
-    internal static readonly TimeSpan MinRestartDelay = TimeSpan.FromMilliseconds(200);
-    internal static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(10);
-    /// <summary>Requests held while the store is down; more are answered at once.</summary>
-    internal const int MaxWaiting = 1024;
     private const string RestartTimerKey = "restart-store";
     private const string ExpireTimerKey = "expire-waiting";
 
@@ -42,7 +34,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     private long _acknowledgedCount;
     /// <summary>Why storage fails; null while it works.</summary>
     private string? _failure;
-    private TimeSpan _restartDelay = MinRestartDelay;
+    private TimeSpan _restartDelay = ServerTuning.StoreMinRestartDelay;
 
     public NotesStoreSupervisor(int snapshotEvery) => _snapshotEvery = snapshotEvery;
 
@@ -104,7 +96,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
                 _store = null;
                 _storeReady = false;
                 Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, _restartDelay);
-                _restartDelay = TimeSpan.FromTicks(Math.Min(_restartDelay.Ticks * 2, MaxRestartDelay.Ticks));
+                _restartDelay = TimeSpan.FromTicks(Math.Min(_restartDelay.Ticks * 2, ServerTuning.StoreMaxRestartDelay.Ticks));
                 break;
             case RestartStore:
                 StartStore();
@@ -150,7 +142,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
 
     private void OnWorking()
     {
-        _restartDelay = MinRestartDelay;
+        _restartDelay = ServerTuning.StoreMinRestartDelay;
         if (_failure is null)
             return;
         _failure = null;
@@ -159,12 +151,12 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
 
     private void Hold(object request)
     {
-        if (_waiting.Count >= MaxWaiting)
+        if (_waiting.Count >= ServerTuning.StoreMaxWaiting)
         {
             Answer(request, Unavailable);
             return;
         }
-        var wait = _failure is null ? WaitWhileStarting : WaitWhileFailing;
+        var wait = _failure is null ? ServerTuning.StoreWaitWhileStarting : ServerTuning.StoreWaitWhileFailing;
         _waiting.Enqueue((request, DateTime.UtcNow + wait));
         if (!Timers.IsTimerActive(ExpireTimerKey))
             Timers.StartSingleTimer(ExpireTimerKey, ExpireWaiting.Instance, wait);

@@ -27,15 +27,6 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     private const string ReportTimerKey = "report-requests";
     private const string ServiceTimeoutKey = "service-timeout";
     private const string IdleTimerKey = "idle-check";
-    private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(1);
-    /// <summary>How long an answer from another actor (the notes store) may take before the client gets an error.</summary>
-    private static readonly TimeSpan ServiceTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// Requests that may wait while a reply is awaited: TCP stops reading there, UDP drops what comes
-    /// beyond it (as a full socket buffer would; the client retries). Memory per client stays bounded.
-    /// </summary>
-    internal const int MaxWaitingRequests = 256;
 
     /// <summary>Lines (byte[]) or errors (<see cref="OversizedRequest"/>) that arrived while a reply was awaited.</summary>
     private readonly Queue<object> _waiting = new();
@@ -154,7 +145,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
                 ReportRequests();
                 return true;
             case ServiceTimeoutTick when _awaiting == Awaiting.Service:
-                Log.Warning("session {0}: no answer from the service within {1}", Info.Id, ServiceTimeout);
+                Log.Warning("session {0}: no answer from the service within {1}", Info.Id, ServerTuning.ServiceTimeout);
                 if (_service.Abandon(Outgoing))
                 {
                     End(SessionEndReason.ServiceFailed, null);
@@ -210,7 +201,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
                 break;
             case ServiceStep.Pending:
                 _awaiting = Awaiting.Service;
-                Timers.StartSingleTimer(ServiceTimeoutKey, ServiceTimeoutTick.Instance, ServiceTimeout);
+                Timers.StartSingleTimer(ServiceTimeoutKey, ServiceTimeoutTick.Instance, ServerTuning.ServiceTimeout);
                 PauseIdleTimer();
                 break;
             case ServiceStep.NeedsWritable:
@@ -370,7 +361,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     {
         _unreportedRequests++;
         if (!Timers.IsTimerActive(ReportTimerKey))
-            Timers.StartSingleTimer(ReportTimerKey, ReportRequestsTick.Instance, ReportInterval);
+            Timers.StartSingleTimer(ReportTimerKey, ReportRequestsTick.Instance, ServerTuning.RequestReportInterval);
     }
 
     /// <summary>Requests are reported to the limiter in batches, at most once a second, not once each.</summary>

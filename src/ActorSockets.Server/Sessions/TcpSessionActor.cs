@@ -17,14 +17,11 @@ namespace ActorSockets.Server.Sessions;
 /// <remarks>
 /// Ending: the goodbye line is written, then <see cref="Tcp.Close"/> once every byte is acknowledged;
 /// the actor stops on the <see cref="Tcp.ConnectionClosed"/> event. A client that does not read at
-/// all while the session ends is aborted after <see cref="CloseGrace"/>.
+/// all while the session ends is aborted after <see cref="ServerTuning.CloseGrace"/>.
 /// </remarks>
 public sealed class TcpSessionActor : SessionActor
 {
-    /// <summary>Reply bytes in flight and pending above which reading is suspended.</summary>
-    internal const int HighWaterBytes = 64 * 1024;
     private const string CloseGraceTimerKey = "close-grace";
-    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(10);
 
     private readonly IActorRef _connection;
     private readonly LineDecoder _decoder;
@@ -117,9 +114,9 @@ public sealed class TcpSessionActor : SessionActor
     protected override void OnEnding()
     {
         // A client that does not read cannot take its last lines: it is cut off after a grace, a
-        // shorter one when the whole server is stopping (ShutdownBudget).
+        // shorter one when the whole server is stopping (ServerTuning).
         var stopping = EndReason == SessionEndReason.Shutdown;
-        Timers.StartSingleTimer(CloseGraceTimerKey, CloseGraceExpired.Instance, stopping ? Hosting.ShutdownBudget.ClientGrace : CloseGrace);
+        Timers.StartSingleTimer(CloseGraceTimerKey, CloseGraceExpired.Instance, stopping ? ServerTuning.ShutdownClientGrace : ServerTuning.CloseGrace);
         // Closing a socket with unread data makes the kernel send a reset, which can overtake the last
         // lines: so read (and drop) what the client still sends before the close. Not when stopping:
         // there the BYE is followed by a half-close (see Flush), and draining what a flooding client
@@ -156,7 +153,7 @@ public sealed class TcpSessionActor : SessionActor
             }
             return;
         }
-        var suspend = _bytesInFlight + Outgoing.WrittenCount > HighWaterBytes || WaitingCount >= MaxWaitingRequests;
+        var suspend = _bytesInFlight + Outgoing.WrittenCount > ServerTuning.HighWaterBytes || WaitingCount >= ServerTuning.MaxWaitingRequests;
         if (suspend != _readingSuspended)
         {
             _readingSuspended = suspend;

@@ -35,7 +35,7 @@ public sealed class UdpSessionActor : SessionActor
             case Udp.Received received:
                 if (++_datagrams == 2)
                     Context.Parent.Tell(SessionProtocol.ClientConfirmed.Instance); // a real client, not one spoofed datagram
-                if (AwaitingReply && WaitingCount >= MaxWaitingRequests)
+                if (AwaitingReply && WaitingCount >= ServerTuning.MaxWaitingRequests)
                     break; // dropped, as a full socket buffer would: bounded memory for a fast client
                 var line = Datagram.RequestLine(received.Data.ToReadOnlySpan());
                 if (line.Length > Info.Settings.MaxLineBytes)

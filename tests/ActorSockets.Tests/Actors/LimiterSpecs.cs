@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ActorSockets.Server;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Services;
 using ActorSockets.Server.Sum;
@@ -130,7 +131,7 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
         var socket = CreateTestProbe();
         AdmitUdp(limiter, socket, 1001, datagrams: 2); // a real client: two datagrams
         limiter.Tell(new AdmitUdpClient(Remote(1002), socket.Ref, TestActor));
-        ExpectNoMsg(LimiterActor.PlaceWait / 2); // waits a moment for a place
+        ExpectNoMsg(ServerTuning.PlaceWait / 2); // waits a moment for a place
         Assert.Equal(new UdpClientRefused(Remote(1002), "ERR busy: clients limit 1 reached"), ExpectMsg<UdpClientRefused>());
     }
 

@@ -1,3 +1,4 @@
+using ActorSockets.Server;
 using ActorSockets.Protocol.Notes;
 using ActorSockets.Server.Notes;
 using ActorSockets.Tests.Support;
@@ -42,7 +43,7 @@ public class NotesFailureSpecs : TestKit
         for (var correlation = 1000L; DateTime.UtcNow < deadline; correlation++)
         {
             store.Tell(new StoreNote(text, TestActor, correlation));
-            var answer = ExpectMsg<object>(NotesStoreSupervisor.WaitWhileStarting + TimeSpan.FromSeconds(1));
+            var answer = ExpectMsg<object>(ServerTuning.StoreWaitWhileStarting + TimeSpan.FromSeconds(1));
             if (answer is NoteStored stored)
                 return stored;
             Assert.IsType<NoteNotStored>(answer);
@@ -104,7 +105,7 @@ public class NotesFailureSpecs : TestKit
         for (var i = 0; i < 10; i++)
         {
             store.Tell(new StoreNote($"refused {i}", TestActor, 10 + i));
-            ExpectMsg<NoteNotStored>(NotesStoreSupervisor.WaitWhileFailing + TimeSpan.FromSeconds(1));
+            ExpectMsg<NoteNotStored>(ServerTuning.StoreWaitWhileFailing + TimeSpan.FromSeconds(1));
         }
         FailingMemoryJournal.SetFailing(Sys.Name, false);
         StoreWhenBack(store, "after");
@@ -123,7 +124,7 @@ public class NotesFailureSpecs : TestKit
         var store = StartStore();
         store.Tell(new StoreNote("never", TestActor, 1));
         store.Tell(new GetNotes(0, 0, 10, 10_000, TestActor, 2));
-        var answers = ReceiveN(2, NotesStoreSupervisor.WaitWhileStarting + TimeSpan.FromSeconds(2));
+        var answers = ReceiveN(2, ServerTuning.StoreWaitWhileStarting + TimeSpan.FromSeconds(2));
         Assert.Contains("unreadable sector (test)", Assert.Single(answers.OfType<NoteNotStored>()).Reason);
         Assert.Contains("unreadable sector (test)", Assert.Single(answers.OfType<NotesNotRead>()).Reason);
 
@@ -149,7 +150,7 @@ public class NotesFailureSpecs : TestKit
         for (var attempt = 0; attempt < 20 && !reason.Contains("the journal holds 0 notes but 2 were acknowledged"); attempt++)
         {
             store.Tell(new StoreNote("would take a lost id", TestActor, 4 + attempt));
-            reason = ExpectMsg<NoteNotStored>(NotesStoreSupervisor.WaitWhileStarting + TimeSpan.FromSeconds(1)).Reason;
+            reason = ExpectMsg<NoteNotStored>(ServerTuning.StoreWaitWhileStarting + TimeSpan.FromSeconds(1)).Reason;
         }
         Assert.Contains("the journal holds 0 notes but 2 were acknowledged", reason);
         Assert.Equal([new Note(1, "one"), new Note(2, "two")], Get(store, 5).Notes);

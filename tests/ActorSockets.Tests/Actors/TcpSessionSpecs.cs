@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ActorSockets.Server;
 using ActorSockets.Protocol.Notes;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Notes;
@@ -80,7 +81,7 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
         var s = Start();
         Send(s, string.Concat(Enumerable.Repeat("HELP\n", 200)));
         var write = s.Connection.ExpectMsg<Tcp.Write>();
-        Assert.True(write.Data.Count > TcpSessionActor.HighWaterBytes);
+        Assert.True(write.Data.Count > ServerTuning.HighWaterBytes);
         s.Connection.ExpectMsg<Tcp.SuspendReading>();
         s.Session.Tell(write.Ack, s.Connection.Ref);
         s.Connection.ExpectMsg<Tcp.ResumeReading>();
@@ -220,7 +221,7 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
         var s = Start();
         s.Session.Tell(SessionProtocol.ServerStopping.Instance);
         s.Connection.ExpectMsg<Tcp.Write>(); // never acknowledged: the client does not read
-        s.Connection.ExpectMsg<Tcp.Abort>(ActorSockets.Server.Hosting.ShutdownBudget.ClientGrace + TimeSpan.FromSeconds(2));
+        s.Connection.ExpectMsg<Tcp.Abort>(ActorSockets.Server.ServerTuning.ShutdownClientGrace + TimeSpan.FromSeconds(2));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using ActorSockets.Server;
 using ActorSockets.Server.Notes;
 using ActorSockets.Server.Sessions;
 using ActorSockets.Tests.Support;
@@ -25,7 +26,7 @@ public class UdpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
 
         session.Tell(new Udp.Received(ByteString.FromString("POST held"), Client), socket.Ref);
         var post = store.ExpectMsg<StoreNote>();
-        const int flood = SessionActor.MaxWaitingRequests + 150;
+        const int flood = ServerTuning.MaxWaitingRequests + 150;
         for (var i = 0; i < flood; i++)
             session.Tell(new Udp.Received(ByteString.FromString("PING"), Client), socket.Ref);
         socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // nothing is answered before the POST
@@ -33,7 +34,7 @@ public class UdpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
         post.ReplyTo.Tell(new NoteStored(1, post.Correlation));
         Assert.Equal("OK 1\n", socket.ExpectMsg<Udp.Send>().Payload.ToString());
         var pongs = socket.ReceiveWhile(TimeSpan.FromMilliseconds(500), m => ((Udp.Send)m).Payload.ToString(), msgs: flood);
-        Assert.Equal(SessionActor.MaxWaitingRequests, pongs.Count); // the bound held; the rest were dropped, as UDP may
+        Assert.Equal(ServerTuning.MaxWaitingRequests, pongs.Count); // the bound held; the rest were dropped, as UDP may
         Assert.All(pongs, pong => Assert.Equal("PONG\n", pong));
     }
 }

@@ -1,0 +1,83 @@
+namespace ActorSockets.Server;
+
+/// <summary>
+/// Every number the server is tuned with that is not a setting of PROTOCOL.md section 6, in one
+/// place, each with its unit and why it is what it is. Settings are what a user chooses; these are
+/// what we chose.
+/// </summary>
+public static class ServerTuning
+{
+    // ---- Sessions ----
+
+    /// <summary>How long an answer from another actor (the notes store, the chat's crypto workers) may take before the client gets an error.</summary>
+    public static readonly TimeSpan ServiceTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Requests that may wait behind an awaited answer: TCP stops reading there, UDP drops the rest. Count.</summary>
+    public const int MaxWaitingRequests = 256;
+
+    /// <summary>TCP: reply bytes in flight and not yet written above which reading is suspended. Bytes.</summary>
+    public const int HighWaterBytes = 64 * 1024;
+
+    /// <summary>TCP: how long an ending session waits for a client that does not read its last lines before it aborts.</summary>
+    public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a session reports its request count to the limiter (for STATS), at most.</summary>
+    public static readonly TimeSpan RequestReportInterval = TimeSpan.FromSeconds(1);
+
+    // ---- Limiter and listener ----
+
+    /// <summary>How long a newcomer over the cap waits for a place being freed before ERR busy (BENCHMARKS: 1 s took churn refusals from 64% to 0).</summary>
+    public static readonly TimeSpan PlaceWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>Newcomers that may wait for a place at once; each is an idle Akka.IO connection. Count.</summary>
+    public const int MaxWaitingForPlace = 1024;
+
+    /// <summary>UDP: datagrams kept per new endpoint while the limiter decides; more are dropped, as UDP may. Count.</summary>
+    public const int MaxPendingDatagrams = 16;
+
+    // ---- Notes ----
+
+    /// <summary>Tags a notes session remembers with their POSTs (PROTOCOL.md: at least 1024). Count.</summary>
+    public const int RememberedTagsPerSession = 1024;
+
+    /// <summary>A TCP GET streams the board in chunks of at most this many notes...</summary>
+    public const int GetChunkNotes = 512;
+
+    /// <summary>...and this many bytes of text, asking for the next once the client has taken the last. Bytes.</summary>
+    public const int GetChunkBytes = 64 * 1024;
+
+    /// <summary>Notes between snapshots: recovery replays at most about this many events (a snapshot holds the whole board). Count.</summary>
+    public const int SnapshotEvery = 5000;
+
+    /// <summary>While the store starts (recovering a large board takes a second or two), how long a request waits for it.</summary>
+    public static readonly TimeSpan StoreWaitWhileStarting = TimeSpan.FromSeconds(5);
+
+    /// <summary>Once storage is known to fail, how long a request waits for the store: the client hears why within about a second.</summary>
+    public static readonly TimeSpan StoreWaitWhileFailing = TimeSpan.FromSeconds(1);
+
+    /// <summary>The store's restart back-off: from this...</summary>
+    public static readonly TimeSpan StoreMinRestartDelay = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>...doubling up to this, and back to the first once a note is written.</summary>
+    public static readonly TimeSpan StoreMaxRestartDelay = TimeSpan.FromSeconds(10);
+
+    /// <summary>Requests held while the store is down; more are answered at once. Count.</summary>
+    public const int StoreMaxWaiting = 1024;
+
+    // ---- Shutdown: one budget, each step derived from the one before, so their order cannot break ----
+
+    /// <summary>How long an ending client may take to read its last replies and BYE before it is reset.</summary>
+    public static readonly TimeSpan ShutdownClientGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>The limiter's wait for every session to stop: the clients' grace, and time to hear of it.</summary>
+    public static readonly TimeSpan ShutdownSessionsWait = ShutdownClientGrace + TimeSpan.FromSeconds(1);
+
+    /// <summary>Akka's <c>before-service-unbind</c> phase, which holds that wait: it must never cut it short.</summary>
+    public static readonly TimeSpan ShutdownGoodbyePhase = ShutdownSessionsWait + TimeSpan.FromSeconds(1);
+
+    /// <summary>Unbinding the listening socket (Akka's <c>service-unbind</c> phase allows a second more).</summary>
+    public static readonly TimeSpan ShutdownUnbind = TimeSpan.FromSeconds(2);
+
+    /// <summary>About the longest a SIGTERM takes.</summary>
+    public static readonly TimeSpan ShutdownTotal = ShutdownGoodbyePhase + ShutdownUnbind + TimeSpan.FromSeconds(1);
+}
