@@ -8,6 +8,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
 using static ActorSockets.Server.Limiting.LimiterProtocol;
+using static ActorSockets.Server.Sessions.SessionProtocol;
 
 namespace ActorSockets.Server.Limiting;
 
@@ -82,7 +83,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
             case RequestsServed served:
                 _requests += served.Count;
                 break;
-            case GetStats get:
+            case StatsRequested get:
                 _requests += get.UnreportedRequests;
                 Sender.Tell(new StatsSnapshot(_clients, Limit, _admitted, _refused, _timeouts, _crashes, _requests));
                 break;

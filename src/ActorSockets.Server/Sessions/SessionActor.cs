@@ -2,7 +2,6 @@ using System.Buffers;
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Framing;
 using ActorSockets.Protocol.Requests;
-using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Services;
 using Akka.Actor;
 using Akka.Event;
@@ -80,7 +79,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
             EndReason = shuttingDown ? SessionEndReason.Shutdown : SessionEndReason.Crashed;
             SayGoodbyeWhileStopping(shuttingDown ? Replies.ByeShutdown : Replies.ByeCrashed);
         }
-        Context.Parent.Tell(new LimiterProtocol.SessionEnded(EndReason.Value));
+        Context.Parent.Tell(new SessionProtocol.SessionEnded(EndReason.Value));
     }
 
     /// <summary>One request line from the transport (a TCP line or a UDP datagram's line).</summary>
@@ -137,7 +136,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
                 End(SessionEndReason.Evicted, null);
                 Flush();
                 return true;
-            case LimiterProtocol.StatsSnapshot stats when _awaiting == Awaiting.Stats:
+            case SessionProtocol.StatsSnapshot stats when _awaiting == Awaiting.Stats:
                 Replies.WriteLine(Outgoing, _statsTag, stats.ToReplyLine());
                 Track(ServiceStep.Complete);
                 return true;
@@ -324,7 +323,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
             case CommonCommand.Stats:
                 _statsTag = tag.ToArray();
                 _awaiting = Awaiting.Stats;
-                Context.Parent.Tell(new LimiterProtocol.GetStats(_unreportedRequests));
+                Context.Parent.Tell(new SessionProtocol.StatsRequested(_unreportedRequests));
                 _unreportedRequests = 0;
                 break;
             case CommonCommand.Quit:
@@ -369,7 +368,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ILineSink
     {
         if (_unreportedRequests == 0)
             return;
-        Context.Parent.Tell(new LimiterProtocol.RequestsServed(_unreportedRequests));
+        Context.Parent.Tell(new SessionProtocol.RequestsServed(_unreportedRequests));
         _unreportedRequests = 0;
     }
 

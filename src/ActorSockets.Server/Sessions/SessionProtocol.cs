@@ -1,10 +1,36 @@
+using ActorSockets.Server.Services;
 using Akka.Actor;
 
 namespace ActorSockets.Server.Sessions;
 
-/// <summary>Messages a session receives from the rest of the server.</summary>
+/// <summary>
+/// A session's messages: what it receives from the rest of the server, and the events it reports
+/// to its parent (the limiter), the way Akka.IO reports <c>Tcp.*</c> events to a connection's handler.
+/// Sessions know their parent only through these, so they depend on nothing of the limiter's.
+/// </summary>
 public static class SessionProtocol
 {
+    #region Events to the parent
+
+    /// <summary>As soon as the session's client is gone (at the latest when it stops): why it ended.</summary>
+    public sealed record SessionEnded(SessionEndReason Reason);
+
+    /// <summary>Requests served since the last report (reported in batches, not per request).</summary>
+    public sealed record RequestsServed(long Count);
+
+    /// <summary>A client asked STATS: the figures, please, with the session's own unreported requests so its figure is exact.</summary>
+    public sealed record StatsRequested(long UnreportedRequests);
+
+    /// <summary>The parent's answer to <see cref="StatsRequested"/>: the figures STATS shows.</summary>
+    public sealed record StatsSnapshot(int Clients, int ClientsLimit, long Admitted, long Refused, long Timeouts, long Crashes, long Requests)
+    {
+        public string ToReplyLine() =>
+            $"STATS clients={Clients}/{ClientsLimit} admitted={Admitted} refused={Refused} " +
+            $"timeouts={Timeouts} crashes={Crashes} requests={Requests}";
+    }
+
+    #endregion
+
     /// <summary>The server is stopping: say <c>BYE shutdown</c>, flush, close, stop.</summary>
     public sealed class ServerStopping
     {

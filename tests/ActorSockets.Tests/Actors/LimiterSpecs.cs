@@ -12,6 +12,7 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Limiting.LimiterProtocol;
+using static ActorSockets.Server.Sessions.SessionProtocol;
 
 namespace ActorSockets.Tests.Actors;
 
@@ -39,7 +40,7 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
 
     private StatsSnapshot Stats(IActorRef limiter)
     {
-        limiter.Tell(new GetStats(0));
+        limiter.Tell(new StatsRequested(0));
         return ExpectMsg<StatsSnapshot>();
     }
 

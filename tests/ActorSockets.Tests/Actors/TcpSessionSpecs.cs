@@ -207,11 +207,11 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
     {
         var s = Start();
         Send(s, "1 1\n@s STATS\n2 2\n");
-        var get = s.Parent.ExpectMsg<LimiterProtocol.GetStats>();
+        var get = s.Parent.ExpectMsg<SessionProtocol.StatsRequested>();
         Assert.Equal(2, get.UnreportedRequests);
         Assert.Equal("2\n", ExpectWriteAndAck(s));
         s.Connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        s.Session.Tell(new LimiterProtocol.StatsSnapshot(1, 5, 1, 0, 0, 0, 2), s.Parent.Ref);
+        s.Session.Tell(new SessionProtocol.StatsSnapshot(1, 5, 1, 0, 0, 0, 2), s.Parent.Ref);
         Assert.Equal("@s STATS clients=1/5 admitted=1 refused=0 timeouts=0 crashes=0 requests=2\n4\n", ExpectWriteAndAck(s));
     }
 
@@ -235,7 +235,7 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
         Watch(s.Session);
         s.Session.Tell(Tcp.ConfirmedClosed.Instance, s.Connection.Ref);
         ExpectTerminated(s.Session);
-        s.Parent.FishForMessage(m => m is LimiterProtocol.SessionEnded { Reason: SessionEndReason.Shutdown });
+        s.Parent.FishForMessage(m => m is SessionProtocol.SessionEnded { Reason: SessionEndReason.Shutdown });
     }
 
     [Fact]
@@ -247,7 +247,7 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
         Assert.Equal("BYE crashed: internal error\n", s.Connection.ExpectMsg<Tcp.Write>().Data.ToString(Encoding.UTF8));
         s.Connection.ExpectMsg<Tcp.Close>();
         ExpectTerminated(s.Session);
-        s.Parent.FishForMessage(m => m is LimiterProtocol.SessionEnded { Reason: SessionEndReason.Crashed });
+        s.Parent.FishForMessage(m => m is SessionProtocol.SessionEnded { Reason: SessionEndReason.Crashed });
     }
 
     private Started StartNotes(TestProbe store, params string[] sets)
