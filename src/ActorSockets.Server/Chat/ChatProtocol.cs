@@ -12,7 +12,7 @@ public static class ChatProtocol
     public sealed record ClientLeft(long SessionId, string Text);
 
     /// <summary>To a session: the server's answer, to be sealed and sent.</summary>
-    public sealed record ServerSays(string Text) : INotInfluenceReceiveTimeout;
+    public sealed record ServerSays(string Text);
 
     /// <summary>To the operator: one line typed at the server's standard input.</summary>
     public sealed record OperatorLine(string Line);
