@@ -72,4 +72,22 @@ public class StorageFaultTests : IDisposable
         var error = chattr.StandardError.ReadToEnd();
         Assert.True(chattr.WaitForExit(10_000) && chattr.ExitCode == 0, $"chattr {flag} {path} failed: {error}");
     }
+
+    [Fact]
+    public async Task A_database_deleted_under_a_running_server_never_acknowledges_a_note_it_cannot_keep()
+    {
+        var database = _folder.File("notes.db");
+        var (server, endPoint) = await ServerProcess.StartAsync("--port", "0", "--set", "service=notes",
+            "--set", $"notes.sqlite-path={database}", "--set", "timeout=off");
+        await using (server)
+        {
+            await using var client = await TcpTestClient.ConnectAsync(endPoint);
+            Assert.Equal("OK 1\n", await client.AskAsync("POST before"));
+            File.Delete(database); // an operator's mistake: the notes on it are gone, new ones must not be acknowledged
+            for (var i = 0; i < 3; i++)
+                Assert.StartsWith("ERR storage: ", await client.AskAsync($"POST after {i}"));
+            Assert.Equal("NOTES 1 1\n", await client.AskAsync("GET"));
+            Assert.Equal("1 before\n", await client.ReadLineAsync());
+        }
+    }
 }
