@@ -1,13 +1,6 @@
-using System.Buffers;
-using System.Text;
-using ActorSockets.Protocol;
 using ActorSockets.Protocol.Chat;
-using ActorSockets.Protocol.Requests;
-using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Services;
-using ActorSockets.Server.Sessions;
 using Akka.Actor;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace ActorSockets.Server.Chat;
 

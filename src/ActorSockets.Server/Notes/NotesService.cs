@@ -1,11 +1,5 @@
-using System.Buffers;
-using System.Text;
-using ActorSockets.Protocol;
-using ActorSockets.Protocol.Notes;
-using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Services;
 using Akka.Actor;
-using static ActorSockets.Server.Notes.NotesProtocol;
 
 namespace ActorSockets.Server.Notes;
 

@@ -23,8 +23,7 @@ public class StorageFaultTests : IDisposable
     public async Task A_database_made_unwritable_at_run_time_refuses_posts_serves_gets_and_recovers_by_itself()
     {
         var database = _folder.File("notes.db");
-        var (server, endPoint) = await ServerProcess.StartAsync("--port", "0", "--set", "service=notes",
-            "--set", $"notes.sqlite-path={database}", "--set", "timeout=off");
+        var (server, endPoint) = await StartNotesServerAsync(database);
         await using (server)
         {
             await using var client = await TcpTestClient.ConnectAsync(endPoint);
@@ -64,6 +63,9 @@ public class StorageFaultTests : IDisposable
         }
     }
 
+    private static Task<(ProcessRunner Server, System.Net.IPEndPoint EndPoint)> StartNotesServerAsync(string database) =>
+        ServerProcess.StartAsync("--port", "0", "--set", "service=notes", "--set", $"notes.sqlite-path={database}", "--set", "timeout=off");
+
     private static void Chattr(string flag, string path)
     {
         if (!File.Exists(path))
@@ -77,8 +79,7 @@ public class StorageFaultTests : IDisposable
     public async Task A_database_deleted_under_a_running_server_never_acknowledges_a_note_it_cannot_keep()
     {
         var database = _folder.File("notes.db");
-        var (server, endPoint) = await ServerProcess.StartAsync("--port", "0", "--set", "service=notes",
-            "--set", $"notes.sqlite-path={database}", "--set", "timeout=off");
+        var (server, endPoint) = await StartNotesServerAsync(database);
         await using (server)
         {
             await using var client = await TcpTestClient.ConnectAsync(endPoint);
