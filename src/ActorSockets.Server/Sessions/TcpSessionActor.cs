@@ -9,10 +9,8 @@ namespace ActorSockets.Server.Sessions;
 
 /// <summary>
 /// A TCP client's session. It registers itself with its Akka.IO connection, cuts the byte stream
-/// into lines, and writes replies with back-pressure: one write in flight, acknowledged before the
-/// next, with the replies gathered meanwhile sent together in the next write. When too many reply
-/// bytes (or waiting requests) pile up, it suspends reading until the client catches up, so a client
-/// that pipelines without reading costs bounded memory (Akka.IO's own write queue is unbounded).
+/// into lines (<see cref="LineDecoder"/>), and writes replies with back-pressure through a
+/// <see cref="TcpWriter"/>: one write in flight, reading suspended while too much is owed.
 /// </summary>
 /// <remarks>
 /// Ending: the goodbye line is written, then <see cref="Tcp.Close"/> once every byte is acknowledged;
@@ -25,15 +23,14 @@ public sealed class TcpSessionActor : SessionActor
 
     private readonly IActorRef _connection;
     private readonly LineDecoder _decoder;
-    private int _bytesInFlight;
-    private bool _readingSuspended;
+    private readonly TcpWriter _writer;
     private bool _peerClosed;
-    private bool _closeSent;
 
     public TcpSessionActor(SessionInfo info, IActorRef connection) : base(info)
     {
         _connection = connection;
         _decoder = new LineDecoder(info.Settings.MaxLineBytes);
+        _writer = new TcpWriter(command => connection.Tell(command, Self), WriteAck.Instance);
     }
 
     public static Props Props(SessionInfo info, IActorRef connection) =>
@@ -55,7 +52,7 @@ public sealed class TcpSessionActor : SessionActor
                 OnReceived(received.Data);
                 break;
             case WriteAck:
-                _bytesInFlight = 0;
+                _writer.Acknowledged();
                 Flush();
                 break;
             case Tcp.PeerClosed:
@@ -117,48 +114,21 @@ public sealed class TcpSessionActor : SessionActor
         // shorter one when the whole server is stopping (ServerTuning).
         var stopping = EndReason == SessionEndReason.Shutdown;
         Timers.StartSingleTimer(CloseGraceTimerKey, CloseGraceExpired.Instance, stopping ? ServerTuning.ShutdownClientGrace : ServerTuning.CloseGrace);
-        // Closing a socket with unread data makes the kernel send a reset, which can overtake the last
-        // lines: so read (and drop) what the client still sends before the close. Not when stopping:
-        // there the BYE is followed by a half-close (see Flush), and draining what a flooding client
-        // sent would only hold up the writes.
-        if (_readingSuspended && !stopping)
-        {
-            _readingSuspended = false;
-            _connection.Tell(Tcp.ResumeReading.Instance);
-        }
+        // Read (and drop) what the client still sends before the close. Not when stopping: there the
+        // BYE is followed by a half-close, and draining what a flooding client sent would only hold
+        // up the writes.
+        if (!stopping)
+            _writer.DrainBeforeClosing();
     }
 
     protected override void Flush()
     {
-        if (_bytesInFlight == 0 && Outgoing.WrittenCount > 0)
-        {
-            var bytes = ByteString.FromBytes(Outgoing.WrittenSpan.ToArray());
-            Outgoing.ResetWrittenCount();
-            _bytesInFlight = bytes.Count;
-            _connection.Tell(Tcp.Write.Create(bytes, WriteAck.Instance));
-        }
-        else if (_bytesInFlight == 0)
-        {
+        if (_writer.Flush(Outgoing))
             OnWritable();
-        }
         if (EndReason is not null)
-        {
-            if (_bytesInFlight == 0 && !_closeSent)
-            {
-                _closeSent = true;
-                // Stopping the server: half-close after the BYE (FIN follows it), so a client that reads
-                // gets every byte and the end of the stream before the socket is gone; the grace above
-                // bounds the wait for the client to close its side.
-                _connection.Tell(EndReason == SessionEndReason.Shutdown ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance);
-            }
-            return;
-        }
-        var suspend = _bytesInFlight + Outgoing.WrittenCount > ServerTuning.HighWaterBytes || WaitingCount >= ServerTuning.MaxWaitingRequests;
-        if (suspend != _readingSuspended)
-        {
-            _readingSuspended = suspend;
-            _connection.Tell(suspend ? Tcp.SuspendReading.Instance : Tcp.ResumeReading.Instance);
-        }
+            _writer.CloseWhenWritten(halfClose: EndReason == SessionEndReason.Shutdown);
+        else
+            _writer.ThrottleReading(Outgoing.WrittenCount, WaitingCount);
     }
 
     protected override void SayGoodbyeWhileStopping(string goodbye)

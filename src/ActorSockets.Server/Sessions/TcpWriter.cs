@@ -1,0 +1,78 @@
+using System.Buffers;
+using Akka.IO;
+
+namespace ActorSockets.Server.Sessions;
+
+/// <summary>
+/// How a TCP session writes, as plain state: one <see cref="Tcp.Write"/> in flight, acknowledged
+/// before the next, with the replies gathered meanwhile sent together in the next write; reading
+/// suspended while too much is owed to a client that does not read (Akka.IO's own write queue is
+/// unbounded), so such a client costs bounded memory; and the close once everything is written.
+/// The commands go to <paramref name="send"/> (the connection actor, or a list in a test).
+/// </summary>
+public sealed class TcpWriter(Action<Tcp.Command> send, Tcp.Event writeAck)
+{
+    private int _bytesInFlight;
+    private bool _readingSuspended;
+    private bool _closeSent;
+
+    /// <summary>Nothing is in flight: what is written now goes out at once.</summary>
+    public bool Idle => _bytesInFlight == 0;
+
+    /// <summary>
+    /// Hands what <paramref name="outgoing"/> gathered to the connection, unless a write is in
+    /// flight. True when the connection has taken everything and nothing was waiting: a long reply
+    /// may write its next part.
+    /// </summary>
+    public bool Flush(ArrayBufferWriter<byte> outgoing)
+    {
+        if (!Idle)
+            return false;
+        if (outgoing.WrittenCount == 0)
+            return true;
+        var bytes = ByteString.FromBytes(outgoing.WrittenSpan.ToArray());
+        outgoing.ResetWrittenCount();
+        _bytesInFlight = bytes.Count;
+        send(Tcp.Write.Create(bytes, writeAck));
+        return false;
+    }
+
+    /// <summary>The write in flight reached the kernel.</summary>
+    public void Acknowledged() => _bytesInFlight = 0;
+
+    /// <summary>Suspends reading while more than the high water is owed or too many requests wait; resumes below.</summary>
+    public void ThrottleReading(int bytesGathered, int requestsWaiting)
+    {
+        var suspend = _bytesInFlight + bytesGathered > ServerTuning.HighWaterBytes || requestsWaiting >= ServerTuning.MaxWaitingRequests;
+        if (suspend != _readingSuspended)
+        {
+            _readingSuspended = suspend;
+            send(suspend ? Tcp.SuspendReading.Instance : Tcp.ResumeReading.Instance);
+        }
+    }
+
+    /// <summary>
+    /// Reads again (the session drops what comes): closing a socket with unread data makes the kernel
+    /// send a reset, which can overtake the last lines.
+    /// </summary>
+    public void DrainBeforeClosing()
+    {
+        if (!_readingSuspended)
+            return;
+        _readingSuspended = false;
+        send(Tcp.ResumeReading.Instance);
+    }
+
+    /// <summary>
+    /// Closes once everything is written, once. <paramref name="halfClose"/>: a FIN after the last
+    /// byte, waiting for the client to close its side (so a client that reads gets everything and the
+    /// end of the stream before the socket goes).
+    /// </summary>
+    public void CloseWhenWritten(bool halfClose)
+    {
+        if (!Idle || _closeSent)
+            return;
+        _closeSent = true;
+        send(halfClose ? Tcp.ConfirmedClose.Instance : Tcp.Close.Instance);
+    }
+}
