@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using ActorSockets.Bench;
+using ActorSockets.CommandLine;
 using ActorSockets.Configuration;
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Settings;

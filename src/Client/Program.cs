@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ActorSockets.Client;
+using ActorSockets.CommandLine;
 using ActorSockets.Configuration;
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Chat;

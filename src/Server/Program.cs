@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorSockets.CommandLine;
 using ActorSockets.Configuration;
 using ActorSockets.ServerApp;
 

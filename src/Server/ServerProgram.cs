@@ -28,7 +28,7 @@ internal static class ServerProgram
                 console.TimestampFormat = "HH:mm:ss.fff ";
             });
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-            builder.Services.AddActorSocketsServer(config);
+            builder.Services.AddActorSocketsServer(config.Hocon, config.Settings);
             host = builder.Build();
         }
         catch (SettingsException e)

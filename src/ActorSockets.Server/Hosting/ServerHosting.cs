@@ -1,4 +1,3 @@
-using ActorSockets.Configuration;
 using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Listening;
@@ -30,15 +29,14 @@ public static class ServerHosting
     /// (a chat key file that is not a key). <paramref name="console"/> is where the chat operator
     /// reads and writes; the process's console unless given.
     /// </summary>
-    public static IServiceCollection AddActorSocketsServer(this IServiceCollection services, LoadedConfig config,
+    public static IServiceCollection AddActorSocketsServer(this IServiceCollection services, Config hocon, ActorSocketsSettings settings,
         ServerConsole? console = null)
     {
-        var settings = config.Settings;
         var prepared = ServiceCatalog.Prepare(settings);
         var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings, prepared.NotesDatabase) : Config.Empty;
         try
         {
-            AkkaConfigCheck.Check(config.Hocon.WithFallback(ServerHocon.Defaults).WithFallback(persistence));
+            AkkaConfigCheck.Check(hocon.WithFallback(ServerHocon.Defaults).WithFallback(persistence));
         }
         catch
         {
@@ -51,7 +49,7 @@ public static class ServerHosting
         services.AddAkka("ActorSockets", (builder, _) =>
         {
             builder
-                .AddHocon(config.Hocon, HoconAddMode.Prepend)
+                .AddHocon(hocon, HoconAddMode.Prepend)
                 .AddHocon(ServerHocon.Defaults, HoconAddMode.Append)
                 .AddHocon(persistence, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>

@@ -35,7 +35,7 @@ internal sealed class RunningServer : IAsyncDisposable
         var config = ConfigLoader.Load(new ConfigSources(null, null, 0, sets));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Services.AddActorSocketsServer(config);
+        builder.Services.AddActorSocketsServer(config.Hocon, config.Settings);
         var host = builder.Build();
         await host.StartAsync();
         var bound = await host.Services.GetRequiredService<ListenerStatus>().Bound.WaitAsync(StartTimeout);

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ActorSockets.Protocol;
 
-namespace ActorSockets.Configuration;
+namespace ActorSockets.CommandLine;
 
 /// <summary>Runs a program's root command, with usage errors reported one way by every program.</summary>
 public static class CommandLineRunner

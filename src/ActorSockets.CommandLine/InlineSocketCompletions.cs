@@ -1,4 +1,4 @@
-namespace ActorSockets.Configuration;
+namespace ActorSockets.CommandLine;
 
 /// <summary>
 /// Lets socket completions run on .NET's epoll thread instead of hopping to the thread pool first.

@@ -1,6 +1,7 @@
 using System.CommandLine;
+using ActorSockets.Configuration;
 
-namespace ActorSockets.Configuration;
+namespace ActorSockets.CommandLine;
 
 /// <summary>
 /// The options server, client and benchmark share (PROTOCOL.md section 6), in order of precedence
