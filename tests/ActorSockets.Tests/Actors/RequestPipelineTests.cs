@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using ActorSockets.Server.Services;
+using ActorSockets.Server.Sessions;
+using ActorSockets.Server.Sum;
+using ActorSockets.Tests.Support;
+
+namespace ActorSockets.Tests.Actors;
+
+/// <summary>The request pipeline without an actor system: a recorder stands in for the session, a hand-moved clock for time.</summary>
+public class RequestPipelineTests
+{
+    /// <summary>What the pipeline asked of its session, in order.</summary>
+    private sealed class Recorder : ISessionEffects
+    {
+        public List<string> Effects { get; } = [];
+        public void AskStats(long unreportedRequests) => Effects.Add($"ask-stats {unreportedRequests}");
+        public void RequestCounted() { }
+        public void StartServiceTimer() => Effects.Add("service-timer");
+        public void CancelServiceTimer() { }
+        public void ArmIdleCheck(TimeSpan delay) => Effects.Add($"idle-check {delay.TotalMilliseconds}");
+        public void CancelIdleCheck() { }
+        public void RequestAnswered() { }
+        public void OutputReady() { }
+        public void Ending(SessionEndReason reason) => Effects.Add($"ending {reason}");
+        public void CaughtUp() => Effects.Add("caught-up");
+    }
+
+    /// <summary>A service whose every request is answered later, by a message: <c>answer:TEXT</c>.</summary>
+    private sealed class LaterService : IService, IServiceSession
+    {
+        public IReadOnlyList<string> HelpLines => [];
+        public IServiceSession Open(ServiceContext context) => this;
+
+        public ServiceStep Handle(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> body, IBufferWriter<byte> reply) => ServiceStep.Pending;
+
+        public ServiceStep Continue(object message, IBufferWriter<byte> reply)
+        {
+            if (message is not string text || !text.StartsWith("answer:", StringComparison.Ordinal))
+                return ServiceStep.NotMine;
+            ActorSockets.Protocol.Replies.WriteLine(reply, default, text["answer:".Length..]);
+            return ServiceStep.Complete;
+        }
+
+        public ServiceStep Resume(IBufferWriter<byte> reply) => ServiceStep.Complete;
+
+        public bool Abandon(IBufferWriter<byte> reply)
+        {
+            ActorSockets.Protocol.Replies.WriteLine(reply, default, "ERR storage: too late");
+            return false;
+        }
+    }
+
+    private readonly Recorder _recorder = new();
+    private long _nowMs = 1_000;
+
+    private RequestPipeline Start(IService? service = null, params string[] sets)
+    {
+        var info = new SessionInfo(1, new IPEndPoint(IPAddress.Loopback, 40000), TestSettings.Create(["timeout=off", .. sets]), service ?? SumService.Instance);
+        var pipeline = new RequestPipeline(info, info.Service.Open(new ServiceContext(Akka.Actor.ActorRefs.Nobody, 1, info.Settings)), _recorder, () => _nowMs);
+        pipeline.Start();
+        return pipeline;
+    }
+
+    private static void Lines(RequestPipeline pipeline, params string[] lines)
+    {
+        foreach (var line in lines)
+            pipeline.OnLine(Encoding.UTF8.GetBytes(line));
+    }
+
+    private static string Output(RequestPipeline pipeline)
+    {
+        var text = Encoding.UTF8.GetString(pipeline.Outgoing.WrittenSpan);
+        pipeline.Outgoing.ResetWrittenCount();
+        return text;
+    }
+
+    [Fact]
+    public void Requests_are_answered_in_order_with_their_tags()
+    {
+        var pipeline = Start();
+        Lines(pipeline, "3 4", "@t 1.5 2.25", "PING", "@x", "nonsense", "", "@bad! 1");
+        Assert.Equal("7\n@t 3.75\nPONG\n@x ERR syntax: nothing after the tag\nERR syntax: expected two numbers, e.g. \"3 4\"\n" +
+            "ERR syntax: a tag is @ and 1 to 32 of A-Z a-z 0-9 _ - followed by a space and a request\n", Output(pipeline));
+    }
+
+    [Fact]
+    public void Stats_is_answered_in_its_turn_and_later_requests_wait_for_it()
+    {
+        var pipeline = Start();
+        Lines(pipeline, "1 1", "@s STATS", "2 2");
+        Assert.Equal("2\n", Output(pipeline));
+        Assert.Contains("ask-stats 2", _recorder.Effects); // its own count, so the figure is exact
+        Assert.Equal(1, pipeline.WaitingCount);
+        pipeline.OnStats(new SessionProtocol.StatsSnapshot(1, 5, 1, 0, 0, 0, 2));
+        Assert.Equal("@s STATS clients=1/5 admitted=1 refused=0 timeouts=0 crashes=0 requests=2\n4\n", Output(pipeline));
+        Assert.Equal("caught-up", _recorder.Effects[^1]);
+    }
+
+    [Fact]
+    public void A_pending_answer_holds_later_requests_and_its_timeout_gives_the_services_error()
+    {
+        var pipeline = Start(new LaterService());
+        Lines(pipeline, "first", "second", "PING");
+        Assert.Equal("", Output(pipeline));
+        Assert.Equal(2, pipeline.WaitingCount);
+        Assert.False(pipeline.OnServiceMessage("not the answer"));
+        Assert.True(pipeline.OnServiceMessage("answer:one"));
+        Assert.Equal("one\n", Output(pipeline)); // "second" is now awaited
+        Assert.True(pipeline.OnServiceTimeout());
+        Assert.Equal("ERR storage: too late\nPONG\n", Output(pipeline));
+        Assert.False(pipeline.OnServiceTimeout()); // nothing awaited any more
+        Assert.Equal(2, _recorder.Effects.Count(e => e == "service-timer"));
+    }
+
+    [Fact]
+    public void The_idle_clock_counts_from_the_last_non_blank_request_and_says_bye_when_it_runs_out()
+    {
+        var pipeline = Start(sets: "timeout=1s");
+        Assert.Equal("idle-check 1000", _recorder.Effects[0]);
+        _nowMs += 600;
+        Lines(pipeline, "PING", "   ", "");      // a request; blanks are no activity
+        _nowMs += 600;
+        pipeline.OnIdleCheck();                  // 600 ms since the PING: look again in 400
+        Assert.Equal("idle-check 400", _recorder.Effects[^1]);
+        _nowMs += 400;
+        Output(pipeline);
+        pipeline.OnIdleCheck();
+        Assert.Equal("BYE timeout: idle for 1s\n", Output(pipeline));
+        Assert.Equal((SessionEndReason?)SessionEndReason.Timeout, pipeline.EndReason);
+        Assert.Equal("ending Timeout", _recorder.Effects[^1]);
+    }
+
+    [Fact]
+    public void While_the_server_owes_an_answer_the_client_is_not_idle_and_its_clock_starts_afresh_after()
+    {
+        var pipeline = Start(new LaterService(), "timeout=1s");
+        Lines(pipeline, "slow");
+        _nowMs += 5_000;
+        pipeline.OnIdleCheck();                   // paused: no timeout, nothing to arm
+        Assert.Null(pipeline.EndReason);
+        pipeline.OnServiceMessage("answer:done");
+        Assert.Equal(2, _recorder.Effects.Count(e => e == "idle-check 1000")); // at the start, and afresh now
+        _nowMs += 999;
+        pipeline.OnIdleCheck();
+        Assert.Null(pipeline.EndReason);
+    }
+
+    [Fact]
+    public void Quit_is_the_last_answer_and_a_line_over_the_limit_ends_after_those_before_it()
+    {
+        var quitting = Start();
+        Lines(quitting, "QUIT", "1 1");
+        Assert.Equal("BYE quit\n", Output(quitting));
+        Assert.Equal("ending Quit", _recorder.Effects[^1]);
+
+        var tooLong = Start();
+        Lines(tooLong, "1 1");
+        tooLong.OnOversizedRequest("ERR too-long: line exceeds 8192 bytes", endsSession: true);
+        Lines(tooLong, "2 2");
+        Assert.Equal("2\nERR too-long: line exceeds 8192 bytes\n", Output(tooLong));
+        Assert.Equal((SessionEndReason?)SessionEndReason.LineTooLong, tooLong.EndReason);
+    }
+
+    [Fact]
+    public void Crash_throws_only_when_the_debug_command_is_on()
+    {
+        Lines(Start(), "CRASH");
+        Assert.Throws<SessionProtocol.RequestedCrashException>(() => Lines(Start(sets: "debug.crash-command=on"), "CRASH"));
+    }
+}
