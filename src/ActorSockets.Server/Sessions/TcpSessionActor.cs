@@ -1,118 +1,158 @@
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Framing;
+using ActorSockets.Server.Services;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
-using ActorSockets.Server.Services;
 
 namespace ActorSockets.Server.Sessions;
 
 /// <summary>
-/// A TCP client's session. It registers itself with its Akka.IO connection, cuts the byte stream
-/// into lines (<see cref="LineDecoder"/>), and writes replies with back-pressure through a
-/// <see cref="TcpWriter"/>: one write in flight, reading suspended while too much is owed.
+/// A TCP client's session: Akka.IO connection → <see cref="LineDecoder"/> → <see cref="RequestPipeline"/>
+/// → the service's session → <see cref="TcpWriter"/> → connection. It registers itself with its
+/// connection, cuts the byte stream into lines, and writes replies with back-pressure: one write in
+/// flight, reading suspended while too much is owed.
 /// </summary>
 /// <remarks>
-/// Ending: the goodbye line is written, then <see cref="Tcp.Close"/> once every byte is acknowledged;
-/// the actor stops on the <see cref="Tcp.ConnectionClosed"/> event. A client that does not read at
-/// all while the session ends is aborted after <see cref="ServerTuning.CloseGrace"/>.
+/// Two states, as Akka.IO's own <c>TcpConnection</c> has: serving, then ending. Ending: the goodbye
+/// line is written, then the close once every byte is acknowledged (a half-close when the server
+/// stops); the actor stops on the <see cref="Tcp.ConnectionClosed"/> event. A client that does not
+/// read while the session ends is aborted after <see cref="ServerTuning.CloseGrace"/>
+/// (<see cref="ServerTuning.ShutdownClientGrace"/> when the server stops).
 /// </remarks>
-public sealed class TcpSessionActor : SessionActor
+public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISessionTransport
 {
     private const string CloseGraceTimerKey = "close-grace";
 
+    private readonly SessionInfo _info;
     private readonly IActorRef _connection;
     private readonly LineDecoder _decoder;
     private readonly TcpWriter _writer;
+    private readonly SessionCore _core;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _peerClosed;
 
-    public TcpSessionActor(SessionInfo info, IActorRef connection) : base(info)
+    public TcpSessionActor(SessionInfo info, IActorRef connection)
     {
+        _info = info;
         _connection = connection;
         _decoder = new LineDecoder(info.Settings.MaxLineBytes);
-        _writer = new TcpWriter(command => connection.Tell(command, Self), WriteAck.Instance);
+        var self = Self;
+        _writer = new TcpWriter(command => connection.Tell(command, self), WriteAck.Instance);
+        _core = new SessionCore(info, self, Context.Parent, () => Timers, _log, this);
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private RequestPipeline Pipeline => _core.Pipeline;
 
     public static Props Props(SessionInfo info, IActorRef connection) =>
         Akka.Actor.Props.Create(() => new TcpSessionActor(info, connection));
 
     protected override void PreStart()
     {
-        base.PreStart();
         // keepOpenOnPeerClosed: a client that half-closes after its last request (nc -N) still gets every reply.
         _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: false));
-        Greet();
+        Pipeline.Start();
     }
+
+    protected override void PostStop() =>
+        _core.Stopped(shuttingDown: CoordinatedShutdown.Get(Context.System).ShutdownReason is not null);
 
     protected override void OnReceive(object message)
     {
         switch (message)
         {
             case Tcp.Received received:
-                OnReceived(received.Data);
-                break;
-            case WriteAck:
-                _writer.Acknowledged();
-                Flush();
+                // A read from the socket is one buffer, so this span is no copy.
+                if (!_decoder.Feed(received.Data.ToReadOnlySpan(), this))
+                {
+                    // Framing is lost: answer in turn, then close; what follows the long line is dropped.
+                    Pipeline.OnOversizedRequest(Replies.TooLongLine(_info.Settings.MaxLineBytes), endsSession: true);
+                }
+                OutputReady();
                 break;
             case Tcp.PeerClosed:
                 _peerClosed = true;
-                OnLine(_decoder.TakeUnterminated());
-                OnCaughtUpIfIdle();
-                Flush();
-                break;
-            case Tcp.ConnectionClosed closed:
-                MarkEnded(SessionEndReason.ConnectionLost);
-                Log.Debug("session {0}: connection closed ({1})", Info.Id, closed.Cause ?? closed.GetType().Name);
-                Context.Stop(Self);
-                break;
-            case Tcp.CommandFailed failed:
-                Log.Debug("session {0}: {1} failed: {2}", Info.Id, failed.Cmd.GetType().Name, failed.CauseString);
-                MarkEnded(SessionEndReason.ConnectionLost);
-                _connection.Tell(Tcp.Abort.Instance);
-                Context.Stop(Self);
-                break;
-            case CloseGraceExpired:
-                Log.Debug("session {0}: client did not read its last replies; aborting", Info.Id);
-                _connection.Tell(Tcp.Abort.Instance);
-                Context.Stop(Self);
+                Pipeline.OnLine(_decoder.TakeUnterminated());
+                CaughtUp();
+                OutputReady();
                 break;
             default:
-                if (!HandleCommon(message))
+                if (!HandleInEitherState(message) && !_core.Handle(message))
                     Unhandled(message);
                 break;
         }
     }
 
-    private void OnReceived(ByteString data)
+    /// <summary>Ending: nothing more is read or served; the last lines are written, then the close.</summary>
+    private void OnReceiveEnding(object message)
     {
-        // A read from the socket is one buffer, so this span is no copy.
-        if (EndReason is null && !_decoder.Feed(data.ToReadOnlySpan(), this))
+        switch (message)
         {
-            // Framing is lost: answer in turn, then close; what follows the long line is dropped.
-            OnOversizedRequest(Replies.TooLongLine(Info.Settings.MaxLineBytes), endsSession: true);
+            case Tcp.Received or Tcp.PeerClosed:
+                break; // read only so that closing sends no reset; dropped
+            case CloseGraceExpired:
+                _log.Debug("session {0}: client did not read its last replies; aborting", _info.Id);
+                _connection.Tell(Tcp.Abort.Instance);
+                Context.Stop(Self);
+                break;
+            default:
+                if (!HandleInEitherState(message) && !_core.Handle(message))
+                    Unhandled(message);
+                break;
         }
-        Flush();
     }
 
-    protected override void AfterRequest()
+    /// <summary>The connection's events that mean the same whether the session serves or ends.</summary>
+    private bool HandleInEitherState(object message)
     {
-        // Replies gather in Outgoing and leave together at the end of the read (see Flush).
+        switch (message)
+        {
+            case WriteAck:
+                _writer.Acknowledged();
+                OutputReady();
+                return true;
+            case Tcp.ConnectionClosed closed:
+                Pipeline.MarkEnded(SessionEndReason.ConnectionLost);
+                _log.Debug("session {0}: connection closed ({1})", _info.Id, closed.Cause ?? closed.GetType().Name);
+                Context.Stop(Self);
+                return true;
+            case Tcp.CommandFailed failed:
+                _log.Debug("session {0}: {1} failed: {2}", _info.Id, failed.Cmd.GetType().Name, failed.CauseString);
+                Pipeline.MarkEnded(SessionEndReason.ConnectionLost);
+                _connection.Tell(Tcp.Abort.Instance);
+                Context.Stop(Self);
+                return true;
+            default:
+                return false;
+        }
     }
 
-    protected override void OnCaughtUp() => OnCaughtUpIfIdle();
+    /// <summary>A complete line from the decoder.</summary>
+    public void OnLine(ReadOnlySpan<byte> line) => Pipeline.OnLine(line);
 
-    private void OnCaughtUpIfIdle()
+    #region The transport's part (ISessionTransport)
+
+    /// <summary>Replies gather and leave together at the end of the read (see <see cref="OutputReady"/>).</summary>
+    public void RequestAnswered() { }
+
+    public void OutputReady()
     {
-        if (_peerClosed && !AwaitingReply)
-            End(SessionEndReason.PeerClosed, null);
+        if (_writer.Flush(Pipeline.Outgoing))
+            Pipeline.OnWritable();
+        if (Pipeline.EndReason is { } reason)
+            _writer.CloseWhenWritten(halfClose: reason == SessionEndReason.Shutdown);
+        else
+            _writer.ThrottleReading(Pipeline.Outgoing.WrittenCount, Pipeline.WaitingCount);
     }
 
-    protected override void OnEnding()
+    public void Ending(SessionEndReason reason)
     {
+        Become(OnReceiveEnding);
         // A client that does not read cannot take its last lines: it is cut off after a grace, a
-        // shorter one when the whole server is stopping (ServerTuning).
-        var stopping = EndReason == SessionEndReason.Shutdown;
+        // shorter one when the whole server is stopping.
+        var stopping = reason == SessionEndReason.Shutdown;
         Timers.StartSingleTimer(CloseGraceTimerKey, CloseGraceExpired.Instance, stopping ? ServerTuning.ShutdownClientGrace : ServerTuning.CloseGrace);
         // Read (and drop) what the client still sends before the close. Not when stopping: there the
         // BYE is followed by a half-close, and draining what a flooding client sent would only hold
@@ -121,21 +161,20 @@ public sealed class TcpSessionActor : SessionActor
             _writer.DrainBeforeClosing();
     }
 
-    protected override void Flush()
+    /// <summary>A client that half-closed ends once every request it sent is answered.</summary>
+    public void CaughtUp()
     {
-        if (_writer.Flush(Outgoing))
-            OnWritable();
-        if (EndReason is not null)
-            _writer.CloseWhenWritten(halfClose: EndReason == SessionEndReason.Shutdown);
-        else
-            _writer.ThrottleReading(Outgoing.WrittenCount, WaitingCount);
+        if (_peerClosed && !Pipeline.AwaitingReply)
+            Pipeline.End(SessionEndReason.PeerClosed, null);
     }
 
-    protected override void SayGoodbyeWhileStopping(string goodbye)
+    public void SayGoodbyeWhileStopping(string goodbye)
     {
         _connection.Tell(Tcp.Write.Create(ByteString.FromString(goodbye + "\n")));
         _connection.Tell(Tcp.Close.Instance);
     }
+
+    #endregion
 
     #region Internal messages
 

@@ -1,6 +1,8 @@
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Framing;
+using ActorSockets.Server.Services;
 using Akka.Actor;
+using Akka.Event;
 using Akka.IO;
 
 namespace ActorSockets.Server.Sessions;
@@ -12,21 +14,31 @@ namespace ActorSockets.Server.Sessions;
 /// datagram cannot be cut. The session ends on QUIT, the idle timeout or shutdown; the client's next
 /// datagram then opens a new one.
 /// </summary>
-public sealed class UdpSessionActor : SessionActor
+public sealed class UdpSessionActor : UntypedActor, IWithTimers, ISessionTransport
 {
+    private readonly SessionInfo _info;
     private readonly IActorRef _socket;
+    private readonly SessionCore _core;
     private int _datagrams;
 
-    public UdpSessionActor(SessionInfo info, IActorRef socket) : base(info) => _socket = socket;
+    public UdpSessionActor(SessionInfo info, IActorRef socket)
+    {
+        _info = info;
+        _socket = socket;
+        _core = new SessionCore(info, Self, Context.Parent, () => Timers, Context.GetLogger(), this);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private RequestPipeline Pipeline => _core.Pipeline;
 
     public static Props Props(SessionInfo info, IActorRef socket) =>
         Akka.Actor.Props.Create(() => new UdpSessionActor(info, socket));
 
-    protected override void PreStart()
-    {
-        base.PreStart();
-        Greet();
-    }
+    protected override void PreStart() => Pipeline.Start();
+
+    protected override void PostStop() =>
+        _core.Stopped(shuttingDown: CoordinatedShutdown.Get(Context.System).ShutdownReason is not null);
 
     protected override void OnReceive(object message)
     {
@@ -35,46 +47,56 @@ public sealed class UdpSessionActor : SessionActor
             case Udp.Received received:
                 if (++_datagrams == 2)
                     Context.Parent.Tell(SessionProtocol.ClientConfirmed.Instance); // a real client, not one spoofed datagram
-                if (AwaitingReply && WaitingCount >= ServerTuning.MaxWaitingRequests)
+                if (Pipeline.AwaitingReply && Pipeline.WaitingCount >= ServerTuning.MaxWaitingRequests)
                     break; // dropped, as a full socket buffer would: bounded memory for a fast client
                 var line = Datagram.RequestLine(received.Data.ToReadOnlySpan());
-                if (line.Length > Info.Settings.MaxLineBytes)
-                    OnOversizedRequest(Replies.TooLongDatagram(Info.Settings.MaxLineBytes), endsSession: false);
+                if (line.Length > _info.Settings.MaxLineBytes)
+                    Pipeline.OnOversizedRequest(Replies.TooLongDatagram(_info.Settings.MaxLineBytes), endsSession: false);
                 else
-                    OnLine(line);
-                Flush();
+                    Pipeline.OnLine(line);
+                OutputReady();
                 break;
             default:
-                if (!HandleCommon(message))
+                if (!_core.Handle(message))
                     Unhandled(message);
                 break;
         }
     }
 
-    protected override void AfterRequest()
+    #region The transport's part (ISessionTransport)
+
+    /// <summary>Each request gets its reply datagram at once; one too large for a datagram becomes ERR too-long.</summary>
+    public void RequestAnswered()
     {
-        if (Outgoing.WrittenCount == 0)
+        var outgoing = Pipeline.Outgoing;
+        if (outgoing.WrittenCount == 0)
             return;
-        if (Outgoing.WrittenCount > Info.Settings.UdpMaxDatagramBytes)
+        if (outgoing.WrittenCount > _info.Settings.UdpMaxDatagramBytes)
         {
-            var tag = Replies.TagOf(Outgoing.WrittenSpan).ToArray();
-            Outgoing.ResetWrittenCount();
-            Replies.WriteLine(Outgoing, tag, Replies.TooLongReply(Info.Settings.UdpMaxDatagramBytes));
+            var tag = Replies.TagOf(outgoing.WrittenSpan).ToArray();
+            outgoing.ResetWrittenCount();
+            Replies.WriteLine(outgoing, tag, Replies.TooLongReply(_info.Settings.UdpMaxDatagramBytes));
         }
-        Send(Outgoing.WrittenSpan.ToArray());
-        Outgoing.ResetWrittenCount();
+        Send(outgoing.WrittenSpan.ToArray());
+        outgoing.ResetWrittenCount();
     }
 
-    protected override void Flush()
+    /// <summary>A datagram is written at once, so a long reply may always go on; an ended session stops (UDP has nothing to close).</summary>
+    public void OutputReady()
     {
-        AfterRequest();
-        OnWritable();
-        if (EndReason is not null)
+        RequestAnswered();
+        Pipeline.OnWritable();
+        if (Pipeline.EndReason is not null)
             Context.Stop(Self);
     }
 
-    protected override void SayGoodbyeWhileStopping(string goodbye) =>
-        Send(System.Text.Encoding.UTF8.GetBytes(goodbye + "\n"));
+    public void Ending(SessionEndReason reason) { }
 
-    private void Send(byte[] datagram) => _socket.Tell(Udp.Send.Create(ByteString.FromBytes(datagram), Info.Remote));
+    public void CaughtUp() { }
+
+    public void SayGoodbyeWhileStopping(string goodbye) => Send(System.Text.Encoding.UTF8.GetBytes(goodbye + "\n"));
+
+    #endregion
+
+    private void Send(byte[] datagram) => _socket.Tell(Udp.Send.Create(ByteString.FromBytes(datagram), _info.Remote));
 }
