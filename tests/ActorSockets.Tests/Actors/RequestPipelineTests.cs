@@ -52,6 +52,39 @@ public class RequestPipelineTests
         }
     }
 
+    /// <summary>A service whose reply comes in parts (<c>NeedsWritable</c>), whose turn-taking can be set, and which takes unasked messages.</summary>
+    private sealed class PartsService(int parts) : IService, IServiceSession
+    {
+        private int _left;
+
+        public bool ClientsTurnNow { get; set; } = true;
+        public IReadOnlyList<string> HelpLines => [];
+        public bool ClientsTurn => ClientsTurnNow;
+        public IServiceSession Open(ServiceContext context) => this;
+
+        public ServiceStep Handle(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> body, IBufferWriter<byte> reply)
+        {
+            _left = parts;
+            return Resume(reply);
+        }
+
+        public ServiceStep Continue(object message, IBufferWriter<byte> reply)
+        {
+            if (message is not "unasked")
+                return ServiceStep.NotMine;
+            ActorSockets.Protocol.Replies.WriteLine(reply, default, "said unasked");
+            return ServiceStep.Complete;
+        }
+
+        public ServiceStep Resume(IBufferWriter<byte> reply)
+        {
+            ActorSockets.Protocol.Replies.WriteLine(reply, default, $"part {parts - _left + 1}");
+            return --_left > 0 ? ServiceStep.NeedsWritable : ServiceStep.Complete;
+        }
+
+        public bool Abandon(IBufferWriter<byte> reply) => false;
+    }
+
     private readonly Recorder _recorder = new();
     private long _nowMs = 1_000;
 
@@ -168,5 +201,48 @@ public class RequestPipelineTests
     {
         Lines(Start(), "CRASH");
         Assert.Throws<SessionProtocol.RequestedCrashException>(() => Lines(Start(sets: "debug.crash-command=on"), "CRASH"));
+    }
+
+    [Fact]
+    public void A_long_reply_goes_on_part_by_part_as_the_transport_takes_it_and_later_requests_wait()
+    {
+        var pipeline = Start(new PartsService(3));
+        Lines(pipeline, "big", "PING");
+        Assert.Equal("part 1\n", Output(pipeline));
+        Assert.Equal(1, pipeline.WaitingCount);
+        pipeline.OnWritable();
+        Assert.Equal("part 2\n", Output(pipeline));
+        pipeline.OnWritable();
+        Assert.Equal("part 3\nPONG\n", Output(pipeline));
+        pipeline.OnWritable(); // nothing under way: nothing happens
+        Assert.Equal("", Output(pipeline));
+    }
+
+    [Fact]
+    public void The_idle_clock_runs_only_on_the_clients_turn_and_an_unasked_message_is_served_when_nothing_is_awaited()
+    {
+        var service = new PartsService(1) { ClientsTurnNow = false };
+        var pipeline = Start(service, "timeout=1s");
+        _nowMs += 10_000;
+        pipeline.OnIdleCheck(); // the server's turn first (chat's HELLO): the client cannot be idle
+        Assert.Null(pipeline.EndReason);
+
+        service.ClientsTurnNow = true;
+        Assert.True(pipeline.OnServiceMessage("unasked"));       // the operator's answer, say
+        Assert.Equal("said unasked\n", Output(pipeline));
+        Assert.Equal("idle-check 1000", _recorder.Effects[^1]); // the client's turn: the clock starts afresh
+        Assert.False(pipeline.OnServiceMessage("something else"));
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_utf8_get_err_utf8_and_an_end_with_a_goodbye_is_the_last_line()
+    {
+        var pipeline = Start();
+        pipeline.OnLine([0xff, 0xfe, (byte)' ', (byte)'1']);
+        Lines(pipeline, "1 1");
+        pipeline.End(SessionEndReason.Shutdown, "BYE shutdown: server stopping");
+        Lines(pipeline, "2 2");
+        Assert.Equal("ERR utf8: request is not valid UTF-8\n2\nBYE shutdown: server stopping\n", Output(pipeline));
+        Assert.Equal("ending Shutdown", _recorder.Effects[^1]);
     }
 }
