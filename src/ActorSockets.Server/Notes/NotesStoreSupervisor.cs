@@ -69,7 +69,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
             case StoreNote or GetNotes:
                 Hold(message);
                 break;
-            case StoreReady ready when ReferenceEquals(Sender, _store):
+            case StoreReady ready when Sender.Equals(_store):
                 OnStoreReady(ready.Board);
                 break;
             case StoreFailed failed:
