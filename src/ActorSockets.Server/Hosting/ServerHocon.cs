@@ -26,6 +26,10 @@ public static class ServerHocon
           # idle, for them and for Akka.IO's connection actors, which ask for an unbounded queue.
           actor.default-mailbox.mailbox-type = "ActorSockets.Server.Hosting.CompactMailbox, ActorSockets.Server"
           actor.mailbox.unbounded-queue-based.mailbox-type = "ActorSockets.Server.Hosting.CompactMailbox, ActorSockets.Server"
+          # The scheduler's clock ticks every 100 ms instead of 10: an idle server woke its timer thread
+          # 100 times a second (5.4% of a core with no client at all; 0.9% at 100 ms). Every timer here
+          # is coarse (the idle timeout is due "within one second", the others are seconds long).
+          scheduler.tick-duration = 100ms
           coordinated-shutdown {
             # The host decides when the process exits; Akka must not exit it underneath.
             exit-clr = off

@@ -150,7 +150,7 @@ public class ServerProcessTests
 
     [Theory]
     [InlineData("tcp", "akka.io.tcp.receive-buffer-size = 100")]
-    [InlineData("udp", "akka.io.udp.disabled-buffer-pool.buffer-size = 0")]
+    [InlineData("udp", "akka.io.udp.direct-buffer-pool.buffer-size = 0")]
     public async Task Akka_io_settings_that_akka_refuses_end_the_start_with_their_reason(string transport, string setting)
     {
         using var folder = new TempFolder();
