@@ -35,7 +35,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     /// <summary>Every session actor still alive, including those whose client has gone.</summary>
     private readonly Dictionary<IActorRef, SessionRecord> _sessions = [];
     /// <summary>Newcomers over the cap, waiting a moment for a place: admission requests with their deadline.</summary>
-    private readonly Queue<(object Admit, long DeadlineMs)> _waitingForPlace = new();
+    private readonly DeadlineQueue<object> _waitingForPlace = new();
     /// <summary>Clients holding a place: admitted, not yet gone.</summary>
     private int _clients;
     private long _nextSessionId = 1;
@@ -90,8 +90,8 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
             case StopAllSessions:
                 _stopRequester = Sender;
                 _log.Info("server stopping: saying BYE to {0} client(s)", _clients);
-                while (_waitingForPlace.TryDequeue(out var waiting))
-                    Refuse(waiting.Admit);
+                while (_waitingForPlace.TryTakeFirst(out var waiting))
+                    Refuse(waiting);
                 foreach (var session in _sessions.Keys)
                     session.Tell(SessionProtocol.ServerStopping.Instance);
                 ReplyIfAllStopped();
@@ -119,25 +119,32 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
 
     private void WaitForPlace(object admit)
     {
-        _waitingForPlace.Enqueue((admit, Environment.TickCount64 + (long)ServerTuning.PlaceWait.TotalMilliseconds));
-        if (!Timers.IsTimerActive(PlaceWaitTimerKey))
-            Timers.StartSingleTimer(PlaceWaitTimerKey, PlaceWaitExpired.Instance, ServerTuning.PlaceWait);
+        var now = Environment.TickCount64;
+        _waitingForPlace.Add(admit, now + (long)ServerTuning.PlaceWait.TotalMilliseconds);
+        ArmPlaceWait(now);
     }
 
     private void RefuseOverdue()
     {
         var now = Environment.TickCount64;
-        while (_waitingForPlace.TryPeek(out var waiting) && waiting.DeadlineMs <= now)
-            Refuse(_waitingForPlace.Dequeue().Admit);
-        if (_waitingForPlace.TryPeek(out var next))
-            Timers.StartSingleTimer(PlaceWaitTimerKey, PlaceWaitExpired.Instance, TimeSpan.FromMilliseconds(next.DeadlineMs - now));
+        foreach (var admit in _waitingForPlace.TakeOverdue(now))
+            Refuse(admit);
+        ArmPlaceWait(now);
     }
 
     private void AdmitWaiting()
     {
-        while (!Full && !Stopping && _waitingForPlace.TryDequeue(out var waiting))
-            Spawn(waiting.Admit);
-        if (_waitingForPlace.Count == 0)
+        while (!Full && !Stopping && _waitingForPlace.TryTakeFirst(out var admit))
+            Spawn(admit);
+        ArmPlaceWait(Environment.TickCount64);
+    }
+
+    /// <summary>One timer, for the earliest deadline of whoever waits; none when nobody does.</summary>
+    private void ArmPlaceWait(long nowMs)
+    {
+        if (_waitingForPlace.NextDueIn(nowMs) is { } due)
+            Timers.StartSingleTimer(PlaceWaitTimerKey, PlaceWaitExpired.Instance, due);
+        else
             Timers.Cancel(PlaceWaitTimerKey);
     }
 

@@ -26,7 +26,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly int _snapshotEvery;
-    private readonly Queue<(object Request, DateTime Deadline)> _waiting = new();
+    private readonly DeadlineQueue<object> _waiting = new();
     private IActorRef? _store;
     private bool _storeReady;
     /// <summary>The board as the store last held it, for reads while it is down; null before the first recovery.</summary>
@@ -128,8 +128,8 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
         _board = board;
         _acknowledgedCount = board.Count;
         _storeReady = true;
-        while (_waiting.TryDequeue(out var held))
-            _store!.Tell(held.Request, ReplyTo(held.Request));
+        while (_waiting.TryTakeFirst(out var held))
+            _store!.Tell(held, ReplyTo(held));
         Timers.Cancel(ExpireTimerKey);
     }
 
@@ -157,21 +157,24 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
             return;
         }
         var wait = _failure is null ? ServerTuning.StoreWaitWhileStarting : ServerTuning.StoreWaitWhileFailing;
-        _waiting.Enqueue((request, DateTime.UtcNow + wait));
-        if (!Timers.IsTimerActive(ExpireTimerKey))
-            Timers.StartSingleTimer(ExpireTimerKey, ExpireWaiting.Instance, wait);
+        var now = Environment.TickCount64;
+        _waiting.Add(request, now + (long)wait.TotalMilliseconds);
+        ArmExpiry(now);
     }
 
     private void ExpireOverdue()
     {
-        var now = DateTime.UtcNow;
-        while (_waiting.TryPeek(out var held) && held.Deadline <= now)
-        {
-            _waiting.Dequeue();
-            Answer(held.Request, Unavailable);
-        }
-        if (_waiting.TryPeek(out var next))
-            Timers.StartSingleTimer(ExpireTimerKey, ExpireWaiting.Instance, next.Deadline - now);
+        var now = Environment.TickCount64;
+        foreach (var held in _waiting.TakeOverdue(now))
+            Answer(held, Unavailable);
+        ArmExpiry(now);
+    }
+
+    /// <summary>One timer, for the earliest deadline of what is held (waits differ: starting or failing).</summary>
+    private void ArmExpiry(long nowMs)
+    {
+        if (_waiting.NextDueIn(nowMs) is { } due)
+            Timers.StartSingleTimer(ExpireTimerKey, ExpireWaiting.Instance, due);
     }
 
     private string Unavailable => _failure ?? "the notes store is starting, retry";
