@@ -75,9 +75,9 @@ public static class ServerTuning
     /// <summary>Akka's <c>before-service-unbind</c> phase, which holds that wait: it must never cut it short.</summary>
     public static readonly TimeSpan ShutdownGoodbyePhase = ShutdownSessionsWait + TimeSpan.FromSeconds(1);
 
-    /// <summary>Unbinding the listening socket (Akka's <c>service-unbind</c> phase allows a second more).</summary>
+    /// <summary>Unbinding the listening socket.</summary>
     public static readonly TimeSpan ShutdownUnbind = TimeSpan.FromSeconds(2);
 
-    /// <summary>About the longest a SIGTERM takes.</summary>
-    public static readonly TimeSpan ShutdownTotal = ShutdownGoodbyePhase + ShutdownUnbind + TimeSpan.FromSeconds(1);
+    /// <summary>Akka's <c>service-unbind</c> phase, which holds the unbind: a second more. With the goodbye phase, a SIGTERM takes 8 s at most.</summary>
+    public static readonly TimeSpan ShutdownUnbindPhase = ShutdownUnbind + TimeSpan.FromSeconds(1);
 }

@@ -38,5 +38,5 @@ public static class ChatProtocol
     public sealed record CryptoJob(Func<object> Work, IActorRef ReplyTo, long Correlation);
 
     /// <summary>The job's result, or the <c>ERR crypto</c> message of the check that failed.</summary>
-    public sealed record CryptoDone(object? Result, string? Error, long Correlation);
+    public sealed record CryptoDone(object? Value, string? Error, long Correlation);
 }

@@ -87,7 +87,7 @@ internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperato
             case ChatProtocol.CryptoDone done when done.Correlation == _job && _awaiting != Job.None:
                 var job = _awaiting;
                 _awaiting = Job.None;
-                return done.Error is { } error ? Fail(error, reply) : Finish(job, done.Result!, reply);
+                return done.Error is { } error ? Fail(error, reply) : Finish(job, done.Value!, reply);
             case ChatProtocol.ServerSays says when _state == State.ServersTurn && _awaiting == Job.None:
                 return Say(says.Text);
             case ChatProtocol.OperatorGone when _state == State.ServersTurn && _awaiting == Job.None:

@@ -45,9 +45,6 @@ public sealed class ReplyRateLimiter(int bytesPerSecond)
         return ++budget.Dropped % SlipEvery == 0 ? Decision.Slip : Decision.Drop;
     }
 
-    /// <summary>Networks tracked now (for tests and the start line).</summary>
-    public int Networks => _budgets.Count;
-
     /// <summary>The source network of an address: its first 24 bits (IPv4, IPv4-mapped IPv6 too) or 56 bits (IPv6).</summary>
     internal static UInt128 NetworkOf(EndPoint endPoint)
     {

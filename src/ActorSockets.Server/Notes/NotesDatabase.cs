@@ -30,9 +30,7 @@ public sealed class NotesDatabase : IDisposable
     /// <summary>The database file, as a full path.</summary>
     public string Path { get; }
 
-    public string ConnectionString => ConnectionStringFor(Path);
-
-    public static string ConnectionStringFor(string fullPath) => $"Data Source={fullPath}";
+    public string ConnectionString => $"Data Source={Path}";
 
     /// <summary>
     /// Makes the folder if missing, takes ownership, and opens the file once to see that it is a
