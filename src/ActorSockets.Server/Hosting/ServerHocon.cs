@@ -3,6 +3,21 @@ namespace ActorSockets.Server.Hosting;
 /// <summary>The Akka settings the server needs, under whatever the config file says (a file may override them).</summary>
 public static class ServerHocon
 {
+    /// <summary>
+    /// The dispatcher for actors that may block or run long: the logger, the notes store and its
+    /// journal's streams, the chat operator. Two threads of its own, so a stalled database or terminal
+    /// takes neither a socket's thread (<see cref="SameThreadExecutor"/>) nor the whole pool. Also
+    /// part of the notes persistence config, which names it.
+    /// </summary>
+    public static readonly string BackgroundDispatcher = $$"""
+        {{SameThreadExecutor.BackgroundDispatcher}} {
+          type = ForkJoinDispatcher
+          throughput = 30
+          dedicated-thread-pool.thread-count = 2
+        }
+
+        """;
+
     public static readonly string Defaults = """
         akka {
           loglevel = INFO
@@ -30,6 +45,11 @@ public static class ServerHocon
           # 100 times a second (5.4% of a core with no client at all; 0.9% at 100 ms). Every timer here
           # is coarse (the idle timeout is due "within one second", the others are seconds long).
           scheduler.tick-duration = 100ms
+          # Mailboxes run on the thread that scheduled them (SameThreadExecutor): a request is read,
+          # served and written on the socket engine's thread, with no hand-off between threads.
+          actor.default-dispatcher.executor = "ActorSockets.Server.Hosting.SameThreadExecutorConfigurator, ActorSockets.Server"
+          # Writing log lines may block (a paused terminal, a slow pipe): never on a socket's thread.
+          loggers-dispatcher = actor-sockets-background-dispatcher
           coordinated-shutdown {
             # The host decides when the process exits; Akka must not exit it underneath.
             exit-clr = off
@@ -42,6 +62,7 @@ public static class ServerHocon
           throughput = 5
         }
         """
+        + BackgroundDispatcher
         + $"actor-sockets-chat-crypto-dispatcher.dedicated-thread-pool.thread-count = {Chat.ChatCryptoWorker.DefaultWorkers}\n"
         // Time for every client to get BYE shutdown and its last replies, then to unbind (ServerTuning).
         + $"akka.coordinated-shutdown.phases.before-service-unbind.timeout = {ServerTuning.ShutdownGoodbyePhase.TotalMilliseconds}ms\n"

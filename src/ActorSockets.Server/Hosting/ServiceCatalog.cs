@@ -57,7 +57,7 @@ public static class ServiceCatalog
             case ServiceKind.Sum:
                 return SumService.Instance;
             case ServiceKind.Notes:
-                return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery), "notes-store"));
+                return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "notes-store"));
             case ServiceKind.Chat:
                 var keys = prepared.ChatKeys!;
                 system.Log.Info("chat server key {0} ({1} bits, {2}{3}); responder {4}", keys.Fingerprint, keys.Bits,
@@ -65,7 +65,7 @@ public static class ServiceCatalog
                 var crypto = system.ActorOf(ChatCryptoWorker.PoolProps(ChatCryptoWorker.DefaultWorkers), "chat-crypto");
                 if (settings.ChatResponder == ChatResponderKind.Echo)
                     return new ChatService(keys, null, crypto);
-                var chatOperator = system.ActorOf(ChatOperatorActor.Props(console.Output), "chat-operator");
+                var chatOperator = system.ActorOf(ChatOperatorActor.Props(console.Output).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "chat-operator");
                 var operatorGone = new CancellationTokenSource();
                 ChatOperatorInput.Start(console.Input, chatOperator, operatorGone, CancellationToken.None);
                 return new ChatService(keys, chatOperator, crypto, operatorGone.Token);

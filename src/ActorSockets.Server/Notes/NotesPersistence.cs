@@ -27,13 +27,19 @@ public static class NotesPersistence
             akka.persistence {
               journal {
                 plugin = "akka.persistence.journal.sql"
-                sql { connection-string = {{connection}}, provider-name = "SQLite.MS", auto-initialize = on }
+                sql {
+                  connection-string = {{connection}}, provider-name = "SQLite.MS", auto-initialize = on
+                  # The journal writes through an Akka stream; SQLite's "async" calls complete on the
+                  # calling thread, so the stream must not run on the sockets' dispatcher.
+                  materializer-dispatcher = {{Hosting.SameThreadExecutor.BackgroundDispatcher}}
+                }
               }
               snapshot-store {
                 plugin = "akka.persistence.snapshot-store.sql"
                 sql { connection-string = {{connection}}, provider-name = "SQLite.MS", auto-initialize = on }
               }
             }
-            """).WithFallback(NotesSerialization.Hocon).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
+            """).WithFallback(Hosting.ServerHocon.BackgroundDispatcher)
+            .WithFallback(NotesSerialization.Hocon).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
     }
 }

@@ -112,7 +112,9 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
 
     private void StartStore()
     {
-        _store = Context.ActorOf(NotesStoreActor.Props(_snapshotEvery, Self), "board");
+        // The board runs where its supervisor runs: on the background dispatcher in the server (its
+        // journal may block), wherever a test puts it.
+        _store = Context.ActorOf(NotesStoreActor.Props(_snapshotEvery, Self).WithDispatcher(Context.Props.Dispatcher), "board");
         Context.Watch(_store);
     }
 

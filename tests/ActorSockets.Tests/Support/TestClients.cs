@@ -50,10 +50,10 @@ internal sealed class TcpTestClient : IAsyncDisposable
     }
 
     /// <summary>Sends a request and reads one reply line.</summary>
-    public async Task<string?> AskAsync(string request)
+    public async Task<string?> AskAsync(string request, TimeSpan? wait = null)
     {
         await SendAsync(request + "\n");
-        return await ReadLineAsync();
+        return await ReadLineAsync(wait);
     }
 
     /// <summary>Everything until the server closes (bounded in time).</summary>
