@@ -72,10 +72,18 @@ public static class ChatEnvelope
         var length = gcm.ProcessBytes(plain, 0, plain.Length, ciphertext, 0);
         gcm.DoFinal(ciphertext, length);
 
+        return new SealedMessage(seq, wrapped, nonce, ciphertext, SignatureOf(sender, aad, wrapped, nonce, ciphertext));
+    }
+
+    /// <summary>The sender's RSA-PSS signature over the parts: by .NET's RSA for a full private key, else BouncyCastle's.</summary>
+    private static byte[] SignatureOf(RsaKeyParameters sender, params byte[][] parts)
+    {
+        if (sender is RsaPrivateCrtKeyParameters full)
+            return PlatformRsa.Sign(full, Concat(parts));
         var signer = Pss();
         signer.Init(true, new ParametersWithRandom(sender, Random));
-        Feed(signer, aad, wrapped, nonce, ciphertext);
-        return new SealedMessage(seq, wrapped, nonce, ciphertext, signer.GenerateSignature());
+        Feed(signer, parts);
+        return signer.GenerateSignature();
     }
 
     /// <summary>
@@ -127,21 +135,7 @@ public static class ChatEnvelope
         if (!SignatureHolds(message, aad, sender))
             throw new ChatCryptoException("bad signature");
 
-        byte[] key;
-        try
-        {
-            var oaep = Oaep();
-            oaep.Init(false, recipient);
-            key = oaep.ProcessBlock(message.WrappedKey, 0, message.WrappedKey.Length);
-        }
-        catch (InvalidCipherTextException)
-        {
-            throw new ChatCryptoException("the wrapped key cannot be unwrapped");
-        }
-        catch (DataLengthException)
-        {
-            throw new ChatCryptoException("the wrapped key cannot be unwrapped");
-        }
+        var key = Unwrap(message.WrappedKey, recipient);
         if (key.Length != KeyBytes || message.Nonce.Length != NonceBytes || message.Ciphertext.Length < TagBits / 8)
             throw new ChatCryptoException("bad key, nonce or ciphertext length");
 
@@ -170,6 +164,23 @@ public static class ChatEnvelope
         }
     }
 
+    /// <summary>K, unwrapped with the recipient's private key: by .NET's RSA for a full private key, else BouncyCastle's.</summary>
+    private static byte[] Unwrap(byte[] wrapped, RsaKeyParameters recipient)
+    {
+        if (recipient is RsaPrivateCrtKeyParameters full)
+            return PlatformRsa.UnwrapKey(full, wrapped);
+        try
+        {
+            var oaep = Oaep();
+            oaep.Init(false, recipient);
+            return oaep.ProcessBlock(wrapped, 0, wrapped.Length);
+        }
+        catch (Exception e) when (e is InvalidCipherTextException or DataLengthException)
+        {
+            throw new ChatCryptoException("the wrapped key cannot be unwrapped");
+        }
+    }
+
     private static bool SignatureHolds(SealedMessage message, byte[] aad, RsaKeyParameters sender)
     {
         var verifier = Pss();
@@ -193,6 +204,18 @@ public static class ChatEnvelope
     private static OaepEncoding Oaep() => new(new RsaEngine(), new Sha256Digest(), new Sha256Digest(), null);
 
     private static PssSigner Pss() => new(new RsaEngine(), new Sha256Digest(), SaltBytes);
+
+    private static byte[] Concat(byte[][] parts)
+    {
+        var all = new byte[parts.Sum(part => part.Length)];
+        var at = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(all, at);
+            at += part.Length;
+        }
+        return all;
+    }
 
     private static void Feed(ISigner signer, params byte[][] parts)
     {

@@ -183,6 +183,30 @@ public class ChatEnvelopeTests
             Server.Value.Ours.Public, Client.Value.Ours.Private, 4096));
     }
 
+    /// <summary>
+    /// The private-key operations run on .NET's RSA for a full (CRT) private key and on
+    /// BouncyCastle's engine for a bare one (modulus and private exponent): each opens what the other
+    /// seals, and each refuses what the other would refuse.
+    /// </summary>
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public void The_platform_and_bouncycastle_private_key_paths_agree_both_ways(bool sealOnPlatform, bool openOnPlatform)
+    {
+        static RsaKeyParameters Bare(RsaPrivateCrtKeyParameters key) => new(true, key.Modulus, key.Exponent);
+        var clientPrivate = sealOnPlatform ? Client.Value.Ours.Private : Bare(Client.Value.Ours.Private);
+        var serverPrivate = openOnPlatform ? Server.Value.Ours.Private : Bare(Server.Value.Ours.Private);
+
+        var message = ChatEnvelope.Seal("across the two engines", 3, ChatDirection.ClientToServer, Server.Value.Ours.Public, clientPrivate);
+        Assert.Equal("across the two engines", ChatEnvelope.Open(message, 3, ChatDirection.ClientToServer,
+            Client.Value.Ours.Public, serverPrivate, 4096));
+
+        var wrongKey = message with { WrappedKey = ChatEnvelope.Seal("x", 3, ChatDirection.ClientToServer, Client.Value.Ours.Public, clientPrivate).WrappedKey };
+        Assert.Equal("the wrapped key cannot be unwrapped", Assert.Throws<ChatCryptoException>(() =>
+            ChatEnvelope.Open(ResignedFromClient(wrongKey), 3, ChatDirection.ClientToServer, Client.Value.Ours.Public, serverPrivate, 4096)).Message);
+    }
+
     [Fact]
     public void Public_keys_and_fingerprints_agree_with_dotnet()
     {
