@@ -123,6 +123,7 @@ internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperato
         {
             case Job.ReadKey:
                 _clientKey = (RsaKeyParameters)result;
+                context.Figures.ChatHandshake();
                 Replies.WriteLine(reply, default, Replies.Ready);
                 _state = State.ClientsTurn;
                 return ServiceStep.Complete;
@@ -148,6 +149,7 @@ internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperato
 
     private ServiceStep Fail(string what, IBufferWriter<byte> reply)
     {
+        context.Figures.ChatCryptoError();
         Replies.WriteLine(reply, default, Replies.Crypto(what));
         Close(SessionEndReason.CryptoFailed);
         return ServiceStep.Complete;

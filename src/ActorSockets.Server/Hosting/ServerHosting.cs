@@ -1,4 +1,5 @@
 using ActorSockets.Protocol.Settings;
+using ActorSockets.Server.Diagnostics;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Listening;
 using ActorSockets.Server.Notes;
@@ -64,7 +65,9 @@ public static class ServerHosting
                     if (prepared.NotesDatabase is { } database)
                         system.RegisterOnTermination(database.Dispose);
                     var service = ServiceCatalog.Start(prepared, system, console ?? ServerConsole.Standard);
-                    var limiter = system.ActorOf(LimiterActor.Props(settings, service), "limiter");
+                    var metrics = ServerMetrics.Register(settings);
+                    system.RegisterOnTermination(metrics.Retire);
+                    var limiter = system.ActorOf(LimiterActor.Props(settings, service, metrics), "limiter");
                     var listener = system.ActorOf(settings.Transport == Transport.Tcp
                         ? TcpListenerActor.Props(settings, limiter, status)
                         : UdpListenerActor.Props(settings, limiter, status), "listener");

@@ -1,3 +1,4 @@
+using ActorSockets.Server.Diagnostics;
 using System.Net;
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Settings;
@@ -31,6 +32,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
 
     private readonly ActorSocketsSettings _settings;
     private readonly IService _service;
+    private readonly ServerMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     /// <summary>Every session actor still alive, including those whose client has gone.</summary>
     private readonly Dictionary<IActorRef, SessionRecord> _sessions = [];
@@ -42,16 +44,17 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     private long _admitted, _refused, _timeouts, _crashes, _requests;
     private IActorRef? _stopRequester;
 
-    public LimiterActor(ActorSocketsSettings settings, IService service)
+    public LimiterActor(ActorSocketsSettings settings, IService service, ServerMetrics? metrics)
     {
         _settings = settings;
         _service = service;
+        _metrics = metrics ?? ServerMetrics.Unregistered(settings);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ActorSocketsSettings settings, IService service) =>
-        Akka.Actor.Props.Create(() => new LimiterActor(settings, service));
+    public static Props Props(ActorSocketsSettings settings, IService service, ServerMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new LimiterActor(settings, service, metrics));
 
     private int Limit => _settings.ClientsLimit;
     private bool Stopping => _stopRequester is not null;
@@ -181,12 +184,13 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
         _sessions[session] = new SessionRecord(id, remote, udp, Confirmed: false, Gone: false);
         _clients++;
         _admitted++;
+        _metrics.ClientAdmitted();
         _log.Info("session {0} admitted: {1} ({2}/{3} clients)", id, remote, _clients, Limit);
         if (admit is AdmitUdpClient udpAdmit)
             udpAdmit.Listener.Tell(new UdpClientAdmitted(remote, session));
     }
 
-    private SessionInfo Info(long id, EndPoint remote) => new(id, remote, _settings, _service);
+    private SessionInfo Info(long id, EndPoint remote) => new(id, remote, _settings, _service, _metrics);
 
     private void Refuse(object admit)
     {
@@ -211,6 +215,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     private void LogRefusal(EndPoint remote)
     {
         _refused++;
+        _metrics.ClientRefused();
         _log.Info(Stopping
             ? "refused {0}: server stopping ({1}/{2} clients)"
             : "refused {0}: clients limit reached ({1}/{2} clients)", remote, _clients, Limit);
@@ -225,13 +230,16 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
             return;
         _sessions[session] = record with { Gone = true };
         _clients--;
+        _metrics.ClientGone();
         switch (reason)
         {
             case SessionEndReason.Timeout:
                 _timeouts++;
+                _metrics.SessionTimedOut();
                 break;
             case SessionEndReason.Crashed:
                 _crashes++;
+                _metrics.SessionCrashed();
                 break;
         }
         _log.Info("session {0} {1}: {2} ({3}/{4} clients)", record.Id, Describe(reason), record.Remote, _clients, Limit);

@@ -67,6 +67,7 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
         {
             case NoteStored stored when stored.Correlation == _correlation:
                 Remember(stored.Id);
+                context.Figures.NoteStored();
                 Replies.WriteLine(reply, _tag, NotesReply.Ok(stored.Id));
                 return ServiceStep.Complete;
             case NoteConflict conflict when conflict.Correlation == _correlation:
@@ -74,6 +75,7 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
                 Replies.WriteLine(reply, _tag, NotesReply.Conflict);
                 return ServiceStep.Complete;
             case NoteNotStored failed when failed.Correlation == _correlation:
+                context.Figures.StorageError();
                 Replies.WriteLine(reply, _tag, Replies.Storage(failed.Reason));
                 return ServiceStep.Complete;
             case NotesNotRead failed when failed.Correlation == _correlation:
@@ -81,6 +83,7 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
                 // first board is known: never in the middle of a reply.
                 if (_streaming)
                     throw new InvalidOperationException("the notes store could not read in the middle of a GET");
+                context.Figures.StorageError();
                 Replies.WriteLine(reply, _tag, Replies.Storage(failed.Reason));
                 return ServiceStep.Complete;
             case NotesChunk chunk when chunk.Correlation == _correlation:
@@ -101,6 +104,7 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
         _correlation++; // a late answer is no longer awaited
         if (_streaming)
             return true; // NOTES lines are under way: an error line now would break the reply's framing
+        context.Figures.StorageError();
         Replies.WriteLine(reply, _tag, Replies.StorageTimeout);
         return false;
     }

@@ -19,7 +19,11 @@ public interface IService
 /// <summary>What a service session knows of its client session.</summary>
 /// <param name="Session">The session actor: where answers from other actors (the notes store, the chat operator) are sent.</param>
 /// <param name="SessionId">The session's number, as the logs and the chat operator show it.</param>
-public sealed record ServiceContext(IActorRef Session, long SessionId, ActorSocketsSettings Settings);
+public sealed record ServiceContext(IActorRef Session, long SessionId, ActorSocketsSettings Settings, Diagnostics.ServerMetrics? Metrics = null)
+{
+    /// <summary>Where the service counts what is its own (notes stored, chats begun).</summary>
+    public Diagnostics.ServerMetrics Figures { get; } = Metrics ?? Diagnostics.ServerMetrics.Unregistered(Settings);
+}
 
 /// <summary>Where a request stands after a step of the service.</summary>
 public enum ServiceStep

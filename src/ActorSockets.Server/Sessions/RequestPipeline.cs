@@ -57,6 +57,8 @@ public sealed class RequestPipeline
     private Awaiting _awaiting;
     private byte[] _statsTag = [];
     private long _unreportedRequests;
+    /// <summary>When the request being served arrived (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), for the duration metric.</summary>
+    private long _servingSince;
 
     public RequestPipeline(SessionInfo info, IServiceSession service, ISessionEffects effects, Func<long>? clock = null)
     {
@@ -236,6 +238,7 @@ public sealed class RequestPipeline
                 ApplyServiceState();
                 if (!wasWaiting)
                     return; // answered inside Serve, which carries on itself
+                _info.Figures.RequestAnswered(_servingSince);
                 _effects.RequestAnswered();
                 ServeWaiting();
                 _effects.OutputReady();
@@ -295,6 +298,8 @@ public sealed class RequestPipeline
                 ServeCommand(tag, body);
                 break;
         }
+        if (!AwaitingReply)
+            _info.Figures.RequestAnswered(_servingSince);
         _effects.RequestAnswered();
     }
 
@@ -304,6 +309,7 @@ public sealed class RequestPipeline
         Replies.WriteLine(Outgoing, default, oversized.ErrorLine);
         if (oversized.EndsSession)
             End(SessionEndReason.LineTooLong, null);
+        _info.Figures.RequestAnswered(_servingSince);
         _effects.RequestAnswered();
     }
 
@@ -355,6 +361,8 @@ public sealed class RequestPipeline
 
     private void CountRequest()
     {
+        _servingSince = System.Diagnostics.Stopwatch.GetTimestamp();
+        _info.Figures.RequestCounted();
         _unreportedRequests++;
         _effects.RequestCounted();
     }

@@ -51,7 +51,7 @@ public sealed class SessionCore : ISessionEffects
         _timers = timers;
         _log = log;
         _transport = transport;
-        Pipeline = new RequestPipeline(info, info.Service.Open(new ServiceContext(self, info.Id, info.Settings)), this);
+        Pipeline = new RequestPipeline(info, info.Service.Open(new ServiceContext(self, info.Id, info.Settings, info.Figures)), this);
     }
 
     public RequestPipeline Pipeline { get; }

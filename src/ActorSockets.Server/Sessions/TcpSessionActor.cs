@@ -38,7 +38,13 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
         _connection = connection;
         _decoder = new LineDecoder(info.Settings.MaxLineBytes);
         var self = Self;
-        _writer = new TcpWriter(command => connection.Tell(command, self), WriteAck.Instance);
+        var figures = info.Figures;
+        _writer = new TcpWriter(command =>
+        {
+            if (command is Tcp.Write write)
+                figures.Sent(write.Data.Count);
+            connection.Tell(command, self);
+        }, WriteAck.Instance);
         _core = new SessionCore(info, self, Context.Parent, () => Timers, _log, this);
     }
 
@@ -64,6 +70,7 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
         switch (message)
         {
             case Tcp.Received received:
+                _info.Figures.Received(received.Data.Count);
                 // A read from the socket is one buffer, so this span is no copy.
                 if (!_decoder.Feed(received.Data.ToReadOnlySpan(), this))
                 {
@@ -170,7 +177,9 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
 
     public void SayGoodbyeWhileStopping(string goodbye)
     {
-        _connection.Tell(Tcp.Write.Create(ByteString.FromString(goodbye + "\n")));
+        var line = ByteString.FromString(goodbye + "\n");
+        _info.Figures.Sent(line.Count);
+        _connection.Tell(Tcp.Write.Create(line));
         _connection.Tell(Tcp.Close.Instance);
     }
 

@@ -45,6 +45,7 @@ public sealed class UdpSessionActor : UntypedActor, IWithTimers, ISessionTranspo
         switch (message)
         {
             case Udp.Received received:
+                _info.Figures.Received(received.Data.Count);
                 if (++_datagrams == 2)
                     Context.Parent.Tell(SessionProtocol.ClientConfirmed.Instance); // a real client, not one spoofed datagram
                 if (Pipeline.AwaitingReply && Pipeline.WaitingCount >= ServerTuning.MaxWaitingRequests)
@@ -98,5 +99,9 @@ public sealed class UdpSessionActor : UntypedActor, IWithTimers, ISessionTranspo
 
     #endregion
 
-    private void Send(byte[] datagram) => _socket.Tell(Udp.Send.Create(ByteString.FromBytes(datagram), _info.Remote));
+    private void Send(byte[] datagram)
+    {
+        _info.Figures.Sent(datagram.Length);
+        _socket.Tell(Udp.Send.Create(ByteString.FromBytes(datagram), _info.Remote));
+    }
 }

@@ -156,15 +156,16 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
     [Fact]
     public void Session_should_count_each_complete_request_as_activity()
     {
-        var s = Start("timeout=600ms");
-        // A request every 200 ms for 1.2 s (twice the timeout): never dropped.
-        for (var i = 0; i < 6; i++)
+        var s = Start("timeout=1500ms");
+        // A request every 200 ms for 2 s (longer than the timeout): never dropped. The timeout leaves
+        // room for a test thread that a loaded machine keeps waiting (600 ms once was too little).
+        for (var i = 0; i < 10; i++)
         {
             Send(s, "PING\n");
             Assert.Equal("PONG\n", ExpectWriteAndAck(s));
             s.Connection.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         }
-        Assert.Equal("BYE timeout: idle for 600ms\n", ExpectWriteAndAck(s, TimeSpan.FromSeconds(3)));
+        Assert.Equal("BYE timeout: idle for 1500ms\n", ExpectWriteAndAck(s, TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
