@@ -18,6 +18,7 @@ public sealed class ChatKeyPair
     public ChatKeyPair(RsaPrivateCrtKeyParameters privateKey)
     {
         Private = privateKey;
+        PlatformRsa.Prepare(privateKey); // the private-key operations run on .NET's RSA: refuse a key it refuses, now
         Public = new RsaKeyParameters(false, privateKey.Modulus, privateKey.PublicExponent);
         PublicDer = ChatKeys.PublicKeyDer(Public);
     }

@@ -35,6 +35,24 @@ internal static class PlatformRsa
         }
     }
 
+    /// <summary>
+    /// Imports <paramref name="key"/> now, so that a key .NET refuses (numbers that do not belong
+    /// together) is found when it is loaded, as a <see cref="ChatCryptoException"/>, not at the first message.
+    /// </summary>
+    public static void Prepare(RsaPrivateCrtKeyParameters key)
+    {
+        RSA rsa;
+        try
+        {
+            rsa = Import(key);
+        }
+        catch (CryptographicException e)
+        {
+            throw new ChatCryptoException($"the private key cannot be used: {e.Message}");
+        }
+        Lent.GetValue(key, static _ => new ConcurrentBag<RSA>()).Add(rsa);
+    }
+
     public static byte[] Sign(RsaPrivateCrtKeyParameters key, byte[] signed) =>
         Use(key, rsa => rsa.SignData(signed, HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
 

@@ -61,12 +61,15 @@ public static class ServerHosting
                 .WithActors((system, registry) =>
                 {
                     StartSchedulerBeforeClients(system);
-                    // The database stays this server's until the notes store, with the whole system, has stopped.
+                    var metrics = ServerMetrics.Register(settings);
+                    system.RegisterOnTermination(metrics.Retire);
+                    // The database stays this server's until the notes store, with the whole system, has
+                    // stopped. Registered last on purpose: Akka runs termination callbacks last-registered
+                    // first and completes WhenTerminated with that one, so a restart in the same process
+                    // (the tests do it) finds the database free once the old system is terminated.
                     if (prepared.NotesDatabase is { } database)
                         system.RegisterOnTermination(database.Dispose);
                     var service = ServiceCatalog.Start(prepared, system, console ?? ServerConsole.Standard);
-                    var metrics = ServerMetrics.Register(settings);
-                    system.RegisterOnTermination(metrics.Retire);
                     var limiter = system.ActorOf(LimiterActor.Props(settings, service, metrics), "limiter");
                     var listener = system.ActorOf(settings.Transport == Transport.Tcp
                         ? TcpListenerActor.Props(settings, limiter, status)
