@@ -50,7 +50,7 @@ internal static class PlatformRsa
         {
             throw new ChatCryptoException($"the private key cannot be used: {e.Message}");
         }
-        Lent.GetValue(key, static _ => new ConcurrentBag<RSA>()).Add(rsa);
+        PoolOf(key).Add(rsa);
     }
 
     public static byte[] Sign(RsaPrivateCrtKeyParameters key, byte[] signed) =>
@@ -58,7 +58,7 @@ internal static class PlatformRsa
 
     private static byte[] Use(RsaPrivateCrtKeyParameters key, Func<RSA, byte[]> operation)
     {
-        var pool = Lent.GetValue(key, static _ => new ConcurrentBag<RSA>());
+        var pool = PoolOf(key);
         var rsa = pool.TryTake(out var idle) ? idle : Import(key);
         try
         {
@@ -69,6 +69,9 @@ internal static class PlatformRsa
             pool.Add(rsa);
         }
     }
+
+    private static ConcurrentBag<RSA> PoolOf(RsaPrivateCrtKeyParameters key) =>
+        Lent.GetValue(key, static _ => new ConcurrentBag<RSA>());
 
     private static RSA Import(RsaPrivateCrtKeyParameters key)
     {

@@ -49,12 +49,10 @@ public sealed class SameThreadExecutor : ExecutorService
             t_pending!.Enqueue(run);
             return;
         }
-        if (!MayRunInline(Thread.CurrentThread))
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static r => Drain(r), run, preferLocal: false);
-            return;
-        }
-        Drain(run);
+        if (MayRunInline(Thread.CurrentThread))
+            Drain(run);
+        else
+            HandToPool(run);
     }
 
     public override void Shutdown() { }
@@ -72,7 +70,10 @@ public sealed class SameThreadExecutor : ExecutorService
             {
                 if (runs == MaxRunsPerDrain)
                 {
-                    HandLeftoversToPool(next, pending);
+                    // The rest goes to the pool, where each drains on a pool thread (inline there).
+                    HandToPool(next);
+                    while (pending.TryDequeue(out var more))
+                        HandToPool(more);
                     return;
                 }
                 RunGuarded(next);
@@ -84,12 +85,8 @@ public sealed class SameThreadExecutor : ExecutorService
         }
     }
 
-    private static void HandLeftoversToPool(IRunnable next, Queue<IRunnable> pending)
-    {
-        ThreadPool.UnsafeQueueUserWorkItem(static r => Drain(r), next, preferLocal: false);
-        while (pending.TryDequeue(out var more))
-            ThreadPool.UnsafeQueueUserWorkItem(static r => Drain(r), more, preferLocal: false);
-    }
+    private static void HandToPool(IRunnable run) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static r => Drain(r), run, preferLocal: false);
 
     private static void RunGuarded(IRunnable run)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using ActorSockets.Tests.Support;
@@ -110,9 +109,9 @@ public class BlockingWorkTests : IDisposable
         using var timeout = new CancellationTokenSource(ServerProcess.StartWait);
         while (await output.ReadLineAsync(timeout.Token) is { } line)
         {
-            var match = Regex.Match(line, @"listening on \[?([0-9a-f.:]+?)\]?:(\d+);");
+            var match = Regex.Match(line, ServerProcess.ListeningLine);
             if (match.Success)
-                return new IPEndPoint(IPAddress.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+                return ServerProcess.EndPointOf(match);
         }
         throw new InvalidOperationException("the server ended before it listened");
     }

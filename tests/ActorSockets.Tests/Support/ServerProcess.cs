@@ -8,6 +8,13 @@ internal static class ServerProcess
 {
     public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(30);
 
+    /// <summary>The server's start line, with the address and the port it listens on.</summary>
+    public const string ListeningLine = @"listening on \[?([0-9a-f.:]+?)\]?:(\d+);";
+
+    /// <summary>The endpoint a match of <see cref="ListeningLine"/> names.</summary>
+    public static IPEndPoint EndPointOf(System.Text.RegularExpressions.Match listening) =>
+        new(IPAddress.Parse(listening.Groups[1].Value), int.Parse(listening.Groups[2].Value, CultureInfo.InvariantCulture));
+
     /// <summary>Starts <c>Server.dll</c> with <paramref name="args"/> and waits for its "listening on" line.</summary>
     public static Task<(ProcessRunner Server, IPEndPoint EndPoint)> StartAsync(params string[] args) => StartAsync(false, args);
 
@@ -17,10 +24,7 @@ internal static class ServerProcess
         var server = ProcessRunner.Start(RepoPaths.ServerDll, args, redirectInput);
         try
         {
-            var listening = await server.WaitForOutputAsync(@"listening on \[?([0-9a-f.:]+?)\]?:(\d+);", StartWait);
-            var endPoint = new IPEndPoint(IPAddress.Parse(listening.Groups[1].Value),
-                int.Parse(listening.Groups[2].Value, CultureInfo.InvariantCulture));
-            return (server, endPoint);
+            return (server, EndPointOf(await server.WaitForOutputAsync(ListeningLine, StartWait)));
         }
         catch
         {
