@@ -21,7 +21,9 @@ public static class Replies
 
     // Notes (PROTOCOL.md section 4).
     public static string Storage(string why) => $"ERR storage: {why}";
-    public const string StorageTimeout = "ERR storage: the notes store did not answer in time";
+    /// <summary>The store did not answer within the session's bound (moving to another node, starting, or stalled).</summary>
+    public const string StorageUnavailable = "ERR storage: " + StoreUnavailable;
+    public const string StoreUnavailable = "store unavailable, retry";
 
     // Chat (PROTOCOL.md section 5).
     public const string ChatVersion = "chat/1";

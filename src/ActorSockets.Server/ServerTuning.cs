@@ -64,6 +64,21 @@ public static class ServerTuning
     /// <summary>Requests held while the store is down; more are answered at once. Count.</summary>
     public const int StoreMaxWaiting = 1024;
 
+    /// <summary>
+    /// A note must reach the store this long before its session gives up on it (<see cref="ServiceTimeout"/>),
+    /// or it is not stored: so that a note its client heard <c>ERR storage</c> for is, but for a write
+    /// already under way at that moment, never stored after all (a proxy's buffer delivers late in cluster mode).
+    /// </summary>
+    public static readonly TimeSpan StoreDeadlineMargin = TimeSpan.FromSeconds(1);
+
+    // ---- Cluster mode (PROTOCOL.md section 7) ----
+
+    /// <summary>How often each node sends its figures to the cluster's count (its soft state, and STATS's figures of other nodes).</summary>
+    public static readonly TimeSpan ClusterFiguresInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long an admission waits for the cluster's count before the node decides on its own share of the limit.</summary>
+    public static readonly TimeSpan ClusterCountWait = TimeSpan.FromSeconds(1);
+
     // ---- Shutdown: one budget, each step derived from the one before, so their order cannot break ----
 
     /// <summary>How long an ending client may take to read its last replies and BYE before it is reset.</summary>

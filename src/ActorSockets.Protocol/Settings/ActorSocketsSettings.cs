@@ -39,6 +39,15 @@ public sealed record ActorSocketsSettings
     /// <summary>When on, the request <c>CRASH</c> makes a session throw.</summary>
     public required bool DebugCrashCommand { get; init; }
 
+    /// <summary>Whether this server is one node of an Akka.Cluster (PROTOCOL.md section 7).</summary>
+    public required bool ClusterEnabled { get; init; }
+    /// <summary>The host name or address other nodes reach this node's cluster port at.</summary>
+    public required string ClusterHostname { get; init; }
+    /// <summary>This node's cluster (Akka.Remote) port: over 1023, or 0 for any free port.</summary>
+    public required int ClusterPort { get; init; }
+    /// <summary>The seed nodes' cluster ports, as <c>host:port</c>; empty when none is configured.</summary>
+    public required IReadOnlyList<string> ClusterSeedNodes { get; init; }
+
     public IPEndPoint EndPoint => new(Address, Port);
 
     /// <summary>The rate limit in force: <c>auto</c> means on for any address but loopback, where no third party can be reached.</summary>

@@ -34,13 +34,17 @@ public static class SettingsReader
     private static readonly NumberSpec ChatMaxMessageBytes = new("chat.max-message-bytes", 4096, 1, 1 << 20);
     private static readonly ChoiceSpec<ChatResponderKind> ChatResponder = new("chat.responder", ChatResponderKind.Console);
     private static readonly OnOffSpec DebugCrashCommand = new("debug.crash-command", false);
+    private static readonly OnOffSpec ClusterEnabled = new("cluster.enabled", false);
+    private static readonly CustomSpec ClusterHostname = new("cluster.hostname", "127.0.0.1", "a host name or IP address other nodes can reach");
+    private static readonly NumberSpec ClusterPortSpec = new("cluster.port", 4053, 0, 65535, "a whole number from 1024 to 65535, or 0 for any free port");
+    private static readonly CustomSpec ClusterSeedNodes = new("cluster.seed-nodes", "[]", "a list of \"host:port\" cluster ports, e.g. [\"127.0.0.1:4053\"]");
 
     /// <summary>Every setting the program knows, in the order of PROTOCOL.md section 6: each written once.</summary>
     public static readonly IReadOnlyList<SettingSpec> Specs =
     [
         Service, TransportSpec, IpVersion, Address, PortSpec, ClientsLimit, TimeoutSpec, MaxLineBytes, UdpMaxDatagramBytes,
         UdpRateLimit, UdpRateLimitBytes, NotesStore, NotesSqlitePath, NotesMaxNoteBytes, ChatServerKey, ChatKeyBits,
-        ChatMaxMessageBytes, ChatResponder, DebugCrashCommand,
+        ChatMaxMessageBytes, ChatResponder, DebugCrashCommand, ClusterEnabled, ClusterHostname, ClusterPortSpec, ClusterSeedNodes,
     ];
 
     /// <summary>Every key the program knows, with what it allows (for the error line and the docs).</summary>
@@ -62,7 +66,7 @@ public static class SettingsReader
             Transport = TransportSpec.Read(values),
             IpVersion = ipVersion,
             Address = address,
-            Port = Port(values),
+            Port = Port(values, PortSpec),
             ClientsLimit = ClientsLimit.Read(values),
             Timeout = Timeout(values),
             MaxLineBytes = MaxLineBytes.Read(values),
@@ -77,9 +81,17 @@ public static class SettingsReader
             ChatMaxMessageBytes = ChatMaxMessageBytes.Read(values),
             ChatResponder = ChatResponder.Read(values),
             DebugCrashCommand = DebugCrashCommand.Read(values),
+            ClusterEnabled = ClusterEnabled.Read(values),
+            ClusterHostname = Hostname(values),
+            ClusterPort = Port(values, ClusterPortSpec),
+            ClusterSeedNodes = SeedNodes(values),
         };
         if (settings.Service == ServiceKind.Chat && settings.Transport != Transport.Tcp)
             throw TransportSpec.Refuse(ActorSocketsSettings.NameOf(settings.Transport), "the chat service needs tcp");
+        if (settings is { ClusterEnabled: true, Service: ServiceKind.Notes, NotesStore: NotesStoreKind.Memory })
+            throw NotesStore.Refuse("memory", "sqlite in cluster mode: the nodes share one board, so its journal must outlive any node");
+        if (settings is { ClusterEnabled: true, Transport: Transport.Tcp } && settings.Port != 0 && settings.Port == settings.ClusterPort)
+            throw ClusterPortSpec.Refuse(settings.ClusterPort.ToString(CultureInfo.InvariantCulture), "another port than the server's own port");
         var worstPage = Notes.NotesReply.WorstSingleNotePage(settings.NotesMaxNoteBytes);
         if (settings.Service == ServiceKind.Notes && settings.Transport == Transport.Udp && worstPage > settings.UdpMaxDatagramBytes)
             throw new SettingsException(
@@ -107,12 +119,43 @@ public static class SettingsReader
         return (address, family);
     }
 
-    private static int Port(IReadOnlyDictionary<string, string> values)
+    private static int Port(IReadOnlyDictionary<string, string> values, NumberSpec spec)
     {
-        var port = PortSpec.Read(values);
+        var port = spec.Read(values);
         if (port is > 0 and < 1024)
-            throw PortSpec.Refuse(values[PortSpec.Key]);
+            throw spec.Refuse(values[spec.Key]);
         return port;
+    }
+
+    private static string Hostname(IReadOnlyDictionary<string, string> values)
+    {
+        if (!values.TryGetValue(ClusterHostname.Key, out var text))
+            return ClusterHostname.DefaultText;
+        var host = text.Trim();
+        return host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || c is '/' or '@' or '"') ? throw ClusterHostname.Refuse(text) : host;
+    }
+
+    /// <summary>
+    /// A HOCON list arrives joined by commas (<see cref="ClusterSeedNodes"/> is the one list key); so
+    /// does <c>--set cluster.seed-nodes=a:4053,b:4053</c>. Each entry is <c>host:port</c>, a bracketed
+    /// IPv6 address allowed (<c>[::1]:4053</c>).
+    /// </summary>
+    private static IReadOnlyList<string> SeedNodes(IReadOnlyDictionary<string, string> values)
+    {
+        if (!values.TryGetValue(ClusterSeedNodes.Key, out var text))
+            return [];
+        var entries = text.Trim().TrimStart('[').TrimEnd(']')
+            .Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(entry => entry.Trim('"'))
+            .ToList();
+        foreach (var entry in entries)
+        {
+            var colon = entry.LastIndexOf(':');
+            if (colon <= 0 || entry[..colon].Any(c => c is '/' or '@' or '"')
+                || !int.TryParse(entry[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+                throw ClusterSeedNodes.Refuse(text, $"\"{entry}\" is not host:port; {ClusterSeedNodes.Allowed}");
+        }
+        return entries;
     }
 
     private static IdleTimeout Timeout(IReadOnlyDictionary<string, string> values)

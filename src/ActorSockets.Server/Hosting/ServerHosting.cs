@@ -1,4 +1,5 @@
 using ActorSockets.Protocol.Settings;
+using ActorSockets.Server.Cluster;
 using ActorSockets.Server.Diagnostics;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Listening;
@@ -47,8 +48,10 @@ public static class ServerHosting
         var status = new ListenerStatus();
         services.AddSingleton(status);
         services.AddSingleton(settings);
-        services.AddAkka("ActorSockets", (builder, _) =>
+        services.AddAkka(ClusterSetup.SystemName, (builder, _) =>
         {
+            if (settings.ClusterEnabled)
+                builder.AddCluster(settings);
             builder
                 .AddHocon(hocon, HoconAddMode.Prepend)
                 .AddHocon(ServerHocon.Defaults, HoconAddMode.Append)
@@ -70,7 +73,8 @@ public static class ServerHosting
                     if (prepared.NotesDatabase is { } database)
                         system.RegisterOnTermination(database.Dispose);
                     var service = ServiceCatalog.Start(prepared, system, console ?? ServerConsole.Standard);
-                    var limiter = system.ActorOf(LimiterActor.Props(settings, service, metrics), "limiter");
+                    var clusterCount = settings.ClusterEnabled ? ClusterSingletons.StartClientsCount(system, settings.ClientsLimit) : null;
+                    var limiter = system.ActorOf(LimiterActor.Props(settings, service, metrics, clusterCount), "limiter");
                     var listener = system.ActorOf(settings.Transport == Transport.Tcp
                         ? TcpListenerActor.Props(settings, limiter, status)
                         : UdpListenerActor.Props(settings, limiter, status), "listener");

@@ -30,8 +30,11 @@ public static class ServiceCatalog
     {
         if (settings.Service == ServiceKind.Notes)
         {
-            return new PreparedService(settings, null, false,
-                settings.NotesStore == NotesStoreKind.Sqlite ? NotesDatabase.Open(settings.NotesSqlitePath) : null);
+            // In cluster mode the database's lock goes with the store, to whichever node runs it.
+            var database = settings.NotesStore != NotesStoreKind.Sqlite ? null
+                : settings.ClusterEnabled ? NotesDatabase.OpenShared(settings.NotesSqlitePath)
+                : NotesDatabase.Open(settings.NotesSqlitePath);
+            return new PreparedService(settings, null, false, database);
         }
         if (settings.Service != ServiceKind.Chat)
             return new PreparedService(settings, null, false);
@@ -56,6 +59,8 @@ public static class ServiceCatalog
         {
             case ServiceKind.Sum:
                 return SumService.Instance;
+            case ServiceKind.Notes when settings.ClusterEnabled:
+                return new NotesService(Cluster.ClusterSingletons.StartNotesStore(system, prepared.NotesDatabase));
             case ServiceKind.Notes:
                 return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "notes-store"));
             case ServiceKind.Chat:

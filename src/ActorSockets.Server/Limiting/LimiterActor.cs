@@ -1,3 +1,4 @@
+using ActorSockets.Server.Cluster;
 using ActorSockets.Server.Diagnostics;
 using System.Net;
 using ActorSockets.Protocol;
@@ -25,10 +26,15 @@ namespace ActorSockets.Server.Limiting;
 /// the cap waits a moment (<see cref="ServerTuning.PlaceWait"/>) for a place before it is refused. Over UDP, where
 /// one spoofable datagram opens a session, a newcomer over the cap takes the place of the longest-idle
 /// session that has sent one datagram and nothing since (docs/PROTOCOL-NOTES.md).
+/// In cluster mode the cap is the cluster's: a newcomer is admitted once the cluster's count
+/// (<see cref="Cluster.ClusterCountActor"/>) grants it a place, or, while the count cannot be reached,
+/// if this node holds less than its even share of the limit (PROTOCOL.md section 7).
 /// </remarks>
 public sealed class LimiterActor : UntypedActor, IWithTimers
 {
     private const string PlaceWaitTimerKey = "place-wait";
+    private const string CountWaitTimerKey = "count-wait";
+    private const string FiguresTimerKey = "cluster-figures";
 
     private readonly ActorSocketsSettings _settings;
     private readonly IService _service;
@@ -43,18 +49,32 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     private long _nextSessionId = 1;
     private long _admitted, _refused, _timeouts, _crashes, _requests;
     private IActorRef? _stopRequester;
+    private readonly IActorRef? _clusterCount;
+    /// <summary>Cluster mode: the admissions waiting for the cluster's count, and its figures.</summary>
+    private ClusterPlaces? _cluster;
 
-    public LimiterActor(ActorSocketsSettings settings, IService service, ServerMetrics? metrics)
+    public LimiterActor(ActorSocketsSettings settings, IService service, ServerMetrics? metrics, IActorRef? clusterCount)
     {
         _settings = settings;
         _service = service;
         _metrics = metrics ?? ServerMetrics.Unregistered(settings);
+        _clusterCount = clusterCount;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ActorSocketsSettings settings, IService service, ServerMetrics? metrics = null) =>
-        Akka.Actor.Props.Create(() => new LimiterActor(settings, service, metrics));
+    /// <param name="clusterCount">Cluster mode: the proxy of the cluster's count; null for a single server.</param>
+    public static Props Props(ActorSocketsSettings settings, IService service, ServerMetrics? metrics = null, IActorRef? clusterCount = null) =>
+        Akka.Actor.Props.Create(() => new LimiterActor(settings, service, metrics, clusterCount));
+
+    protected override void PreStart()
+    {
+        if (_clusterCount is null)
+            return;
+        _cluster = new ClusterPlaces(_clusterCount, Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString(), Self);
+        _cluster.Report(MyTotals());
+        Timers.StartPeriodicTimer(FiguresTimerKey, ReportFigures.Instance, ServerTuning.ClusterFiguresInterval);
+    }
 
     private int Limit => _settings.ClientsLimit;
     private bool Stopping => _stopRequester is not null;
@@ -88,12 +108,34 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
                 break;
             case StatsRequested get:
                 _requests += get.UnreportedRequests;
-                Sender.Tell(new StatsSnapshot(_clients, Limit, _admitted, _refused, _timeouts, _crashes, _requests));
+                Sender.Tell(Stats());
+                break;
+            case ClusterCountProtocol.PlaceReserved reserved:
+                OnCountAnswer(reserved.Reservation, Spawn, granted: true);
+                break;
+            case ClusterCountProtocol.PlaceDenied denied:
+                OnCountAnswer(denied.Reservation, OverLimit, granted: false);
+                break;
+            case ClusterCountProtocol.CountNotReady notReady:
+                OnCountAnswer(notReady.Reservation, AdmitOnShare, granted: false);
+                break;
+            case CountWaitExpired when _cluster is not null:
+                foreach (var admit in _cluster.TakeOverdue())
+                    AdmitOnShare(admit);
+                ArmCountWait();
+                break;
+            case ReportFigures when _cluster is not null:
+                _cluster.Report(MyTotals());
+                break;
+            case ClusterCountProtocol.ClusterFigures figures when _cluster is not null:
+                _cluster.Heard(figures);
                 break;
             case StopAllSessions:
                 _stopRequester = Sender;
                 _log.Info("server stopping: saying BYE to {0} client(s)", _clients);
                 while (_waitingForPlace.TryTakeFirst(out var waiting))
+                    Refuse(waiting);
+                foreach (var waiting in _cluster?.TakeAll() ?? [])
                     Refuse(waiting);
                 foreach (var session in _sessions.Keys)
                     session.Tell(SessionProtocol.ServerStopping.Instance);
@@ -112,12 +154,83 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     {
         if (Stopping)
             Refuse(admit);
+        else if (_cluster is { Reachable: true })
+            ReserveInCluster(admit);
+        else if (_cluster is not null)
+            AdmitOnShare(admit);
         else if (!Full || (admit is AdmitUdpClient && EvictSilentUdpSession()))
             Spawn(admit);
         else if (_waitingForPlace.Count < ServerTuning.MaxWaitingForPlace)
             WaitForPlace(admit);
         else
             Refuse(admit);
+    }
+
+    private void ReserveInCluster(object admit)
+    {
+        _cluster!.Reserve(admit);
+        ArmCountWait();
+    }
+
+    /// <summary>The count answered a reservation: decide the admission, or give back a place granted too late.</summary>
+    private void OnCountAnswer(long reservation, Action<object> decide, bool granted)
+    {
+        var admit = _cluster?.Answered(reservation);
+        if (admit is null)
+        {
+            if (granted)
+                _cluster?.Release();
+            return;
+        }
+        if (Stopping)
+        {
+            Refuse(admit);
+            if (granted)
+                _cluster!.Release();
+            return;
+        }
+        decide(admit);
+    }
+
+    /// <summary>Without the cluster's count: this node admits up to its even share of the limit (PROTOCOL.md section 7).</summary>
+    private void AdmitOnShare(object admit)
+    {
+        var share = Math.Max(1, Limit / Math.Max(1, NodesUp()));
+        if (_clients < share)
+            Spawn(admit);
+        else
+            OverLimit(admit);
+    }
+
+    /// <summary>No place in the cluster: over UDP a silent session may give up its place (it stays this node's), else refused.</summary>
+    private void OverLimit(object admit)
+    {
+        if (admit is AdmitUdpClient && EvictSilentUdpSession(keepPlace: true))
+            Spawn(admit);
+        else
+            Refuse(admit);
+    }
+
+    private void ArmCountWait()
+    {
+        if (_cluster?.NextDue() is { } due)
+            Timers.StartSingleTimer(CountWaitTimerKey, CountWaitExpired.Instance, due);
+        else
+            Timers.Cancel(CountWaitTimerKey);
+    }
+
+    private int NodesUp() => Akka.Cluster.Cluster.Get(Context.System).State.Members.Count(member => member.Status == Akka.Cluster.MemberStatus.Up);
+
+    private ClusterCountProtocol.NodeTotals MyTotals() =>
+        new(_clients + (_cluster?.Waiting ?? 0), _admitted, _refused, _timeouts, _crashes, _requests);
+
+    /// <summary>STATS: this node's figures, or in cluster mode the cluster's (the others' as last reported) and the nodes up.</summary>
+    private StatsSnapshot Stats()
+    {
+        if (_cluster is null)
+            return new StatsSnapshot(_clients, Limit, _admitted, _refused, _timeouts, _crashes, _requests);
+        var all = _cluster.Others().Plus(new ClusterCountProtocol.NodeTotals(_clients, _admitted, _refused, _timeouts, _crashes, _requests));
+        return new StatsSnapshot(all.Clients, Limit, all.Admitted, all.Refused, all.Timeouts, all.Crashes, all.Requests, NodesUp());
     }
 
     private void WaitForPlace(object admit)
@@ -155,7 +268,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     /// Over UDP at the cap: ends the longest-idle session that has sent one datagram and nothing since
     /// (as a spoofed source would), without a word (a reply to a spoofed address is reflection).
     /// </summary>
-    private bool EvictSilentUdpSession()
+    private bool EvictSilentUdpSession(bool keepPlace = false)
     {
         KeyValuePair<IActorRef, SessionRecord>? oldest = null;
         foreach (var entry in _sessions)
@@ -166,7 +279,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
         if (oldest is not { } evicted)
             return false;
         evicted.Key.Tell(SessionProtocol.Evict.Instance);
-        ClientGone(evicted.Key, evicted.Value, SessionEndReason.Evicted);
+        ClientGone(evicted.Key, evicted.Value, SessionEndReason.Evicted, keepPlace);
         return true;
     }
 
@@ -224,12 +337,15 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     private string RefusalLine() => Stopping ? Replies.ByeShutdown : Replies.Busy(Limit);
 
     /// <summary>The client has gone (or is going): its place is free now, whatever its actor still has to do.</summary>
-    private void ClientGone(IActorRef session, SessionRecord record, SessionEndReason reason)
+    /// <param name="keepPlace">Cluster mode: the place passes straight to a newcomer, so the cluster's count keeps it.</param>
+    private void ClientGone(IActorRef session, SessionRecord record, SessionEndReason reason, bool keepPlace = false)
     {
         if (record.Gone)
             return;
         _sessions[session] = record with { Gone = true };
         _clients--;
+        if (!keepPlace)
+            _cluster?.Release();
         _metrics.ClientGone();
         switch (reason)
         {
@@ -291,6 +407,18 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     {
         public static readonly PlaceWaitExpired Instance = new();
         private PlaceWaitExpired() { }
+    }
+
+    private sealed class CountWaitExpired
+    {
+        public static readonly CountWaitExpired Instance = new();
+        private CountWaitExpired() { }
+    }
+
+    private sealed class ReportFigures
+    {
+        public static readonly ReportFigures Instance = new();
+        private ReportFigures() { }
     }
 
     #endregion

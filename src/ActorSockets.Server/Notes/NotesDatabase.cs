@@ -19,9 +19,9 @@ namespace ActorSockets.Server.Notes;
 public sealed class NotesDatabase : IDisposable
 {
     private const string Key = "actor-sockets.notes.sqlite-path";
-    private readonly FileStream _lock;
+    private readonly FileStream? _lock;
 
-    private NotesDatabase(string path, FileStream ownership)
+    private NotesDatabase(string path, FileStream? ownership)
     {
         Path = path;
         _lock = ownership;
@@ -38,15 +38,7 @@ public sealed class NotesDatabase : IDisposable
     /// </summary>
     public static NotesDatabase Open(string configuredPath)
     {
-        var path = System.IO.Path.GetFullPath(configuredPath);
-        try
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw SettingsException.Invalid(Key, configuredPath, $"its folder cannot be made ({e.Message})");
-        }
+        var path = MakeFolder(configuredPath);
         var ownership = TakeOwnership(configuredPath, path);
         try
         {
@@ -58,6 +50,37 @@ public sealed class NotesDatabase : IDisposable
             ownership.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Cluster mode: checks the database like <see cref="Open"/> but leaves the lock to whichever node
+    /// runs the store (<see cref="Claim"/>).
+    /// </summary>
+    public static NotesDatabase OpenShared(string configuredPath)
+    {
+        var path = MakeFolder(configuredPath);
+        Check(configuredPath, path);
+        return new NotesDatabase(path, null);
+    }
+
+    /// <summary>
+    /// Takes the lock for the notes store of this node, until the result is disposed. Throws
+    /// <see cref="SettingsException"/> (its message says who holds it) while another process holds it.
+    /// </summary>
+    public IDisposable Claim() => TakeOwnership(Path, Path);
+
+    private static string MakeFolder(string configuredPath)
+    {
+        var path = System.IO.Path.GetFullPath(configuredPath);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SettingsException.Invalid(Key, configuredPath, $"its folder cannot be made ({e.Message})");
+        }
+        return path;
     }
 
     private static FileStream TakeOwnership(string configuredPath, string path)
@@ -107,5 +130,5 @@ public sealed class NotesDatabase : IDisposable
     }
 
     /// <summary>Gives the database up (the lock file stays, unlocked, for the next server).</summary>
-    public void Dispose() => _lock.Dispose();
+    public void Dispose() => _lock?.Dispose();
 }

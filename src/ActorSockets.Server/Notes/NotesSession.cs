@@ -47,7 +47,8 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
                 _pendingPost = post.Text;
                 // A tag of 16 characters or more is a board-wide idempotency key (PROTOCOL.md section 4).
                 store.Tell(new StoreNote(post.Text, context.Session, ++_correlation,
-                    tag.Length >= NotesReply.MinBoardKeyLength ? Encoding.ASCII.GetString(tag) : null));
+                    tag.Length >= NotesReply.MinBoardKeyLength ? Encoding.ASCII.GetString(tag) : null,
+                    DateTime.UtcNow + ServerTuning.ServiceTimeout - ServerTuning.StoreDeadlineMargin));
                 return ServiceStep.Pending;
             case NotesRequest.Get get:
                 _streaming = false;
@@ -105,7 +106,7 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
         if (_streaming)
             return true; // NOTES lines are under way: an error line now would break the reply's framing
         context.Figures.StorageError();
-        Replies.WriteLine(reply, _tag, Replies.StorageTimeout);
+        Replies.WriteLine(reply, _tag, Replies.StorageUnavailable);
         return false;
     }
 

@@ -35,6 +35,8 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     private NotesBoard _board = NotesBoard.Empty;
     private long _nextId = 1;
     private bool _snapshotting;
+    /// <summary>Told to stop once the notes being written are answered (<see cref="Drain"/>).</summary>
+    private bool _draining;
 
     public NotesStoreActor(int snapshotEvery, IActorRef owner)
     {
@@ -55,6 +57,11 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         });
 
         Command<StoreNote>(Store);
+        Command<Drain>(_ =>
+        {
+            _draining = true;
+            StopIfDrained();
+        });
         Command<GetNotes>(get =>
         {
             var (remaining, notes) = _board.Range(get.AfterId, get.UpToId, get.MaxNotes, get.MaxBytes);
@@ -82,6 +89,11 @@ public sealed class NotesStoreActor : ReceivePersistentActor
 
     private void Store(StoreNote store)
     {
+        if (store.NotAfter < DateTime.UtcNow)
+        {
+            store.ReplyTo.Tell(new NoteNotStored(Protocol.Replies.StoreUnavailable, store.Correlation));
+            return;
+        }
         if (store.Key is { } key && (_board.FindByKey(key) ?? Writing(key)) is { } earlier)
         {
             // Stored (or being stored) under this key already: the first OK again, or a conflict.
@@ -91,6 +103,11 @@ public sealed class NotesStoreActor : ReceivePersistentActor
                 waiting.Add(store);
             else
                 store.ReplyTo.Tell(new NoteStored(earlier.Id, store.Correlation));
+            return;
+        }
+        if (_draining)
+        {
+            store.ReplyTo.Tell(new NoteNotStored(Protocol.Replies.StoreUnavailable, store.Correlation));
             return;
         }
         var added = new NoteAdded(_nextId++, store.Text, store.Key);
@@ -107,6 +124,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
                 foreach (var request in requests)
                     request.ReplyTo.Tell(new NoteStored(persisted.Id, request.Correlation));
             }
+            StopIfDrained();
             if (!_wroteOnce)
             {
                 _wroteOnce = true;
@@ -152,6 +170,19 @@ public sealed class NotesStoreActor : ReceivePersistentActor
 
     /// <summary>The innermost message: the database's own words ("attempt to write a readonly database"), not a wrapper's.</summary>
     private static string Reason(Exception cause) => cause.GetBaseException().Message.TrimEnd('.', ' ');
+
+    private void StopIfDrained()
+    {
+        if (_draining && _awaiting.Count == 0)
+            Context.Stop(Self);
+    }
+
+    /// <summary>Stop once every note being written is in the journal and answered; store no new one.</summary>
+    public sealed class Drain
+    {
+        public static readonly Drain Instance = new();
+        private Drain() { }
+    }
 
     private Note? Writing(string key) => _writing.TryGetValue(key, out var added) ? new Note(added.Id, added.Text) : null;
 

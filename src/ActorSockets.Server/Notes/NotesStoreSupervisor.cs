@@ -1,3 +1,4 @@
+using ActorSockets.Protocol;
 using Akka.Actor;
 using Akka.Event;
 using static ActorSockets.Server.Notes.NotesProtocol;
@@ -18,6 +19,13 @@ namespace ActorSockets.Server.Notes;
 /// </list>
 /// A journal that comes back holding fewer notes than were acknowledged (the file replaced or lost)
 /// is refused, so that new notes never take the ids of lost ones.
+/// <para>
+/// In cluster mode this actor is the cluster singleton (PROTOCOL.md section 7): it first takes the
+/// database's lock (<see cref="NotesDatabase.Claim"/>; while another process holds it, storage is
+/// failing and it tries again with the same back-off), and on <see cref="HandOver"/> it lets the
+/// board finish the notes it is writing before it stops, so the next node's store starts after the
+/// last write.
+/// </para>
 /// </summary>
 public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
 {
@@ -35,21 +43,43 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     /// <summary>Why storage fails; null while it works.</summary>
     private string? _failure;
     private TimeSpan _restartDelay = ServerTuning.StoreMinRestartDelay;
+    private readonly Func<IDisposable>? _claimDatabase;
+    /// <summary>The database's lock, while this store holds it (cluster mode).</summary>
+    private IDisposable? _ownership;
+    private bool _handingOver;
 
-    public NotesStoreSupervisor(int snapshotEvery) => _snapshotEvery = snapshotEvery;
+    public NotesStoreSupervisor(int snapshotEvery, Func<IDisposable>? claimDatabase)
+    {
+        _snapshotEvery = snapshotEvery;
+        _claimDatabase = claimDatabase;
+    }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(int snapshotEvery) => Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery));
+    /// <param name="claimDatabase">Cluster mode: takes the database's lock before the store starts (throws <see cref="Protocol.Settings.SettingsException"/> while another holds it).</param>
+    public static Props Props(int snapshotEvery, Func<IDisposable>? claimDatabase = null) =>
+        Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery, claimDatabase));
 
     protected override void PreStart()
     {
         // Requests already handed to a store that then stops come back from the dead letters.
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+        if (NodeAddress is { } node)
+            _log.Info("notes store starting on this node ({0})", node);
         StartStore();
     }
 
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        _ownership?.Dispose();
+        if (NodeAddress is { } node)
+            _log.Info("notes store stopped on this node ({0})", node);
+    }
+
+    /// <summary>This node's cluster address; null for a server that is no cluster node.</summary>
+    private Address? NodeAddress =>
+        ((ExtendedActorSystem)Context.System).Provider.DefaultAddress is { Port: not null } address ? address : null;
 
     protected override SupervisorStrategy SupervisorStrategy() =>
         // An exception in the store is a bug, not a disk fault: stop it, and start it again like any stop.
@@ -59,6 +89,12 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case HandOver:
+                OnHandOver();
+                break;
+            case StoreNote store when _handingOver:
+                store.ReplyTo.Tell(new NoteNotStored(Replies.StoreUnavailable, store.Correlation));
+                break;
             case StoreNote or GetNotes when _storeReady && _store is not null:
                 _store.Forward(message);
                 break;
@@ -92,11 +128,13 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
                 break;
             case DeadLetter:
                 break;
+            case Terminated terminated when terminated.ActorRef.Equals(_store) && _handingOver:
+                Context.Stop(Self);
+                break;
             case Terminated terminated when terminated.ActorRef.Equals(_store):
                 _store = null;
                 _storeReady = false;
-                Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, _restartDelay);
-                _restartDelay = TimeSpan.FromTicks(Math.Min(_restartDelay.Ticks * 2, ServerTuning.StoreMaxRestartDelay.Ticks));
+                ScheduleRestart();
                 break;
             case RestartStore:
                 StartStore();
@@ -110,8 +148,29 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
         }
     }
 
+    private void ScheduleRestart()
+    {
+        Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, _restartDelay);
+        _restartDelay = TimeSpan.FromTicks(Math.Min(_restartDelay.Ticks * 2, ServerTuning.StoreMaxRestartDelay.Ticks));
+    }
+
     private void StartStore()
     {
+        if (_claimDatabase is not null && _ownership is null)
+        {
+            try
+            {
+                _ownership = _claimDatabase();
+            }
+            catch (Protocol.Settings.SettingsException e)
+            {
+                // Another process still writes the journal (a node the cluster has just downed, say):
+                // two writers would hand out the same ids, so wait for it to let go.
+                OnFailing(e.Message);
+                ScheduleRestart();
+                return;
+            }
+        }
         // The board runs where its supervisor runs: on the background dispatcher in the server (its
         // journal may block), wherever a test puts it.
         _store = Context.ActorOf(NotesStoreActor.Props(_snapshotEvery, Self).WithDispatcher(Context.Props.Dispatcher), "board");
@@ -151,6 +210,22 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
         _log.Info("notes storage works again");
     }
 
+    /// <summary>
+    /// The singleton moves to another node (this one leaves the cluster): notes being written are
+    /// finished and answered, new ones are refused (the client retries, and reaches the next store),
+    /// then this actor stops and lets the database go.
+    /// </summary>
+    private void OnHandOver()
+    {
+        _handingOver = true;
+        while (_waiting.TryTakeFirst(out var held))
+            Answer(held, Replies.StoreUnavailable);
+        if (_store is null)
+            Context.Stop(Self);
+        else
+            _store.Tell(NotesStoreActor.Drain.Instance);
+    }
+
     private void Hold(object request)
     {
         if (_waiting.Count >= ServerTuning.StoreMaxWaiting)
@@ -179,7 +254,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
             Timers.StartSingleTimer(ExpireTimerKey, ExpireWaiting.Instance, due);
     }
 
-    private string Unavailable => _failure ?? "the notes store is starting, retry";
+    private string Unavailable => _failure ?? Replies.StoreUnavailable;
 
     private static void Answer(object request, string reason)
     {
@@ -200,6 +275,13 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
         GetNotes get => get.ReplyTo,
         _ => ActorRefs.Nobody,
     };
+
+    /// <summary>The cluster singleton's termination message: finish what is being written, then stop.</summary>
+    public sealed class HandOver
+    {
+        public static readonly HandOver Instance = new();
+        private HandOver() { }
+    }
 
     #region Messages from the store
 

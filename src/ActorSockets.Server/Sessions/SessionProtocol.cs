@@ -22,11 +22,13 @@ public static class SessionProtocol
     public sealed record StatsRequested(long UnreportedRequests);
 
     /// <summary>The parent's answer to <see cref="StatsRequested"/>: the figures STATS shows.</summary>
-    public sealed record StatsSnapshot(int Clients, int ClientsLimit, long Admitted, long Refused, long Timeouts, long Crashes, long Requests)
+    /// <param name="Nodes">Cluster mode: the nodes up (the other figures are the cluster's); null for a single server.</param>
+    public sealed record StatsSnapshot(int Clients, int ClientsLimit, long Admitted, long Refused, long Timeouts, long Crashes, long Requests,
+        int? Nodes = null)
     {
         public string ToReplyLine() =>
             $"STATS clients={Clients}/{ClientsLimit} admitted={Admitted} refused={Refused} " +
-            $"timeouts={Timeouts} crashes={Crashes} requests={Requests}";
+            $"timeouts={Timeouts} crashes={Crashes} requests={Requests}" + (Nodes is { } nodes ? $" nodes={nodes}" : "");
     }
 
     #endregion

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Cluster;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorSockets.Tests.Support;
+
+/// <summary>
+/// Several real servers in this process, each a node of one Akka.Cluster on loopback (cluster ports
+/// picked free, every node listing them all as seeds), started as <c>src/Server</c> composes them.
+/// A node can be crashed: its actor system is terminated without leaving the cluster, as a killed
+/// process would vanish, so the others must notice it and down it themselves.
+/// </summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan FormWait = TimeSpan.FromSeconds(40);
+    /// <summary>A crash is a system terminated without its coordinated shutdown (no leaving, no hand-over).</summary>
+    private const string CrashOnTerminate = "akka.coordinated-shutdown.run-by-actor-system-terminate = off";
+
+    private readonly RunningServer[] _nodes;
+    private readonly bool[] _crashed;
+
+    private TestCluster(RunningServer[] nodes)
+    {
+        _nodes = nodes;
+        _crashed = new bool[nodes.Length];
+    }
+
+    public int Count => _nodes.Length;
+
+    public IPEndPoint EndPointOf(int node) => _nodes[node].EndPoint;
+
+    public ActorSystem SystemOf(int node) => _nodes[node].Services.GetRequiredService<ActorSystem>();
+
+    public IEnumerable<int> Alive => Enumerable.Range(0, Count).Where(node => !_crashed[node]);
+
+    /// <summary>Starts <paramref name="count"/> nodes with <paramref name="sets"/> and waits until every one sees all of them up.</summary>
+    public static async Task<TestCluster> StartAsync(int count, params string[] sets)
+    {
+        var ports = FreePorts(count);
+        var seeds = string.Join(",", ports.Select(port => $"127.0.0.1:{port}"));
+        var nodes = new RunningServer[count];
+        for (var i = 0; i < count; i++)
+        {
+            nodes[i] = await RunningServer.StartAsync(CrashOnTerminate,
+                [.. sets, "cluster.enabled=on", $"cluster.port={ports[i]}", $"cluster.seed-nodes={seeds}"]);
+        }
+        var cluster = new TestCluster(nodes);
+        await cluster.WaitUntilAsync(() => cluster.Alive.All(node => cluster.UpSeenBy(node) == count), FormWait, $"{count} nodes up");
+        return cluster;
+    }
+
+    /// <summary>The nodes <paramref name="node"/> sees up.</summary>
+    public int UpSeenBy(int node) => Akka.Cluster.Cluster.Get(SystemOf(node)).State.Members.Count(member => member.Status == MemberStatus.Up);
+
+    /// <summary>The node a singleton (<c>notes-store</c>, <c>clients-count</c>) runs on now, if any.</summary>
+    public async Task<int?> SingletonNodeAsync(string name)
+    {
+        foreach (var node in Alive)
+        {
+            try
+            {
+                await SystemOf(node).ActorSelection($"/user/{name}/singleton").ResolveOne(TimeSpan.FromMilliseconds(500));
+                return node;
+            }
+            catch (ActorNotFoundException)
+            {
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Terminates a node's actor system without leaving the cluster: a crash, as the others see it.</summary>
+    public async Task CrashAsync(int node)
+    {
+        _crashed[node] = true;
+        await SystemOf(node).Terminate().WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    public Task WaitUntilAsync(Func<bool> condition, TimeSpan wait, string what) => WaitUntilAsync(() => Task.FromResult(condition()), wait, what);
+
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan wait, string what)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"not within {wait.TotalSeconds} s: {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(listener => listener.Start());
+        var ports = listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port).ToArray();
+        listeners.ForEach(listener => listener.Stop());
+        return ports;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Survivors leave one by one (the singletons hand over), crashed ones are only disposed.
+        foreach (var node in Enumerable.Range(0, Count).Reverse())
+        {
+            if (_crashed[node])
+                await _nodes[node].DisposeAbandonedAsync();
+            else
+                await _nodes[node].DisposeAsync();
+        }
+    }
+}
