@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
 using ActorSockets.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -16,7 +14,7 @@ public sealed class ClusterCollection;
 /// clients limit for the cluster.
 /// </summary>
 [Collection(nameof(ClusterCollection))]
-public sealed partial class ClusterSpecs(ITestOutputHelper output) : IDisposable
+public sealed class ClusterSpecs(ITestOutputHelper output) : IDisposable
 {
     private readonly TempFolder _folder = new();
 
@@ -27,59 +25,17 @@ public sealed partial class ClusterSpecs(ITestOutputHelper output) : IDisposable
     {
         await using var cluster = await TestCluster.StartAsync(3, "service=notes", $"notes.sqlite-path={_folder.File("notes.db")}");
         var storeNode = await cluster.SingletonNodeAsync("notes-store") ?? throw new Xunit.Sdk.XunitException("no notes store runs");
-        var acknowledged = new ConcurrentDictionary<string, (long Id, string Text)>();
-        var prefix = Guid.NewGuid().ToString("N")[..12];
-        var next = 0;
-        var crashed = false;
-        var ackedAfterCrash = 0;
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-
-        // Four writers, each POSTing through the nodes in turn with one tag per note, retrying a note
-        // (same tag, same text) through the next node until it is acknowledged: as our client does.
-        async Task Writer(int writer)
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var n = Interlocked.Increment(ref next);
-                var (tag, text) = ($"{prefix}{n:D8}", $"note {n} by writer {writer}");
-                for (var attempt = 0; !stop.IsCancellationRequested; attempt++)
-                {
-                    var node = cluster.Alive.ElementAt((n + attempt) % cluster.Alive.Count());
-                    var reply = await TryPostAsync(cluster, node, tag, text);
-                    if (reply is not null && OkLine().Match(reply) is { Success: true } ok)
-                    {
-                        acknowledged[tag] = (long.Parse(ok.Groups[1].Value), text);
-                        if (Volatile.Read(ref crashed))
-                            Interlocked.Increment(ref ackedAfterCrash);
-                        break;
-                    }
-                    await Task.Delay(100);
-                }
-            }
-        }
-
-        var writers = Enumerable.Range(1, 4).Select(Writer).ToList();
-        await cluster.WaitUntilAsync(() => acknowledged.Count >= 20, TimeSpan.FromSeconds(30), "20 notes acknowledged before the crash");
+        var writers = new NotesWriters(() => [.. cluster.Alive.Select(cluster.EndPointOf)], writers: 4);
+        await TestCluster.WaitUntilAsync(() => writers.Acknowledged.Count >= 20, TimeSpan.FromSeconds(30), "20 notes acknowledged before the crash");
         await cluster.CrashAsync(storeNode);
-        Volatile.Write(ref crashed, true);
+        writers.Mark();
         var crashedAt = DateTime.UtcNow;
-        await cluster.WaitUntilAsync(() => Volatile.Read(ref ackedAfterCrash) >= 20, TimeSpan.FromSeconds(60), "20 notes acknowledged after the crash");
+        await TestCluster.WaitUntilAsync(() => writers.AcknowledgedSinceMark >= 20, TimeSpan.FromSeconds(60), "20 notes acknowledged after the crash");
         output.WriteLine($"20 notes acknowledged {(DateTime.UtcNow - crashedAt).TotalSeconds:F1} s after the crash of node {storeNode}");
-        await stop.CancelAsync();
-        await Task.WhenAll(writers);
+        await writers.StopAsync();
 
-        var boards = new List<Dictionary<long, string>>();
-        foreach (var node in cluster.Alive)
-            boards.Add(await ReadBoardAsync(cluster, node));
-        var board = boards[0];
-        foreach (var other in boards.Skip(1))
-            Assert.Equal(board, other); // every survivor serves the same board
-        Assert.Equal(Enumerable.Range(1, board.Count).Select(id => (long)id), board.Keys.Order()); // ids 1, 2, 3, … without a gap
-        foreach (var (tag, (id, text)) in acknowledged)
-            Assert.True(board.TryGetValue(id, out var stored) && stored == text, $"acknowledged note {id} ({tag}: {text}) is not on the board as acknowledged");
-        var twice = board.Values.GroupBy(text => text).Where(group => group.Count() > 1).Select(group => group.Key).ToList();
-        Assert.True(twice.Count == 0, $"stored twice: {string.Join(", ", twice)}");
-        output.WriteLine($"{acknowledged.Count} notes acknowledged, {board.Count} on the board");
+        var board = await writers.AssertBoardsHoldEveryNoteOnceAsync(cluster.Alive.Select(cluster.EndPointOf));
+        output.WriteLine($"{writers.Acknowledged.Count} notes acknowledged, {board.Count} on the board");
     }
 
     [Fact]
@@ -99,7 +55,7 @@ public sealed partial class ClusterSpecs(ITestOutputHelper output) : IDisposable
             var watcher = await TcpTestClient.ConnectAsync(cluster.EndPointOf(1));
             held.Add(watcher);
             string? stats = null;
-            await cluster.WaitUntilAsync(async () =>
+            await TestCluster.WaitUntilAsync(async () =>
             {
                 stats = (await watcher.AskAsync("STATS"))?.TrimEnd('\n');
                 return stats?.StartsWith("STATS clients=5/6 ", StringComparison.Ordinal) == true;
@@ -125,35 +81,4 @@ public sealed partial class ClusterSpecs(ITestOutputHelper output) : IDisposable
                 await client.DisposeAsync();
         }
     }
-
-    private static async Task<string?> TryPostAsync(TestCluster cluster, int node, string tag, string text)
-    {
-        try
-        {
-            await using var client = await TcpTestClient.ConnectAsync(cluster.EndPointOf(node));
-            return await client.AskAsync($"@{tag} POST {text}", TimeSpan.FromSeconds(15));
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or TimeoutException)
-        {
-            return null; // the node is gone or did not answer: the writer retries through another
-        }
-    }
-
-    private static async Task<Dictionary<long, string>> ReadBoardAsync(TestCluster cluster, int node)
-    {
-        await using var client = await TcpTestClient.ConnectAsync(cluster.EndPointOf(node));
-        var header = await client.AskAsync("GET", TimeSpan.FromSeconds(15)) ?? throw new Xunit.Sdk.XunitException($"node {node}: no GET reply");
-        var count = int.Parse(header.Split(' ')[2]);
-        var board = new Dictionary<long, string>();
-        for (var i = 0; i < count; i++)
-        {
-            var line = (await client.ReadLineAsync() ?? throw new Xunit.Sdk.XunitException($"node {node}: GET reply cut short")).TrimEnd('\n');
-            var space = line.IndexOf(' ');
-            board[long.Parse(line[..space])] = line[(space + 1)..];
-        }
-        return board;
-    }
-
-    [GeneratedRegex(@"^@\S+ OK (\d+)$")]
-    private static partial Regex OkLine();
 }

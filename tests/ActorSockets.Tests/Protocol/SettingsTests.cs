@@ -84,6 +84,41 @@ public class SettingsTests : IDisposable
         Assert.Contains(expected, Error(() => Load(sets: set)));
 
     [Fact]
+    public void Cluster_mode_is_off_unless_enabled_and_reads_its_seed_nodes_as_a_list()
+    {
+        var off = Load();
+        Assert.Equal((false, "127.0.0.1", 4053, 0), (off.ClusterEnabled, off.ClusterHostname, off.ClusterPort, off.ClusterSeedNodes.Count));
+        var on = Load(File("""
+            actor-sockets.cluster {
+              enabled = on
+              hostname = node1.example
+              port = 4054
+              seed-nodes = ["127.0.0.1:4053", "[::1]:4055"]
+            }
+            """));
+        Assert.Equal((true, "node1.example", 4054), (on.ClusterEnabled, on.ClusterHostname, on.ClusterPort));
+        Assert.Equal(["127.0.0.1:4053", "[::1]:4055"], on.ClusterSeedNodes);
+        Assert.Equal(["a:4053", "b:4054"], Load(sets: "cluster.seed-nodes=a:4053,b:4054").ClusterSeedNodes);
+    }
+
+    [Theory]
+    [InlineData("cluster.seed-nodes=127.0.0.1", "\"127.0.0.1\" is not host:port")]
+    [InlineData("cluster.seed-nodes=a:4053,b:99999", "\"b:99999\" is not host:port")]
+    [InlineData("cluster.port=80", "actor-sockets.cluster.port = \"80\"")]
+    [InlineData("cluster.hostname=a b", "actor-sockets.cluster.hostname = \"a b\"")]
+    [InlineData("cluster.enabled=sometimes", "on or off")]
+    public void A_bad_cluster_value_names_the_key_and_what_is_allowed(string set, string expected) =>
+        Assert.Contains(expected, Error(() => Load(sets: set)));
+
+    [Fact]
+    public void A_cluster_node_needs_a_shared_notes_store_and_a_cluster_port_of_its_own()
+    {
+        Assert.Contains("sqlite in cluster mode", Error(() => Load(sets: ["cluster.enabled=on", "service=notes", "notes.store=memory"])));
+        Assert.Contains("another port than the server's own port", Error(() => Load(sets: ["cluster.enabled=on", "port=4053"])));
+        Assert.Equal(4053, Load(sets: ["cluster.enabled=on", "port=4053", "transport=udp"]).Port); // UDP 4053 and TCP 4053 do not clash
+    }
+
+    [Fact]
     public void The_ip_version_must_match_the_address() =>
         Assert.Contains("ip-version must be 4", Error(() => Load(sets: ["address=127.0.0.1", "ip-version=6"])));
 
@@ -125,5 +160,17 @@ public class SettingsTests : IDisposable
             if (name is "tcp-v4" or "tcp-v6" or "udp-v4" or "udp-v6")
                 Assert.Equal(name, $"{ActorSocketsSettings.NameOf(s.Transport)}-v{s.IpVersion}");
         }
+    }
+
+    [Fact]
+    public void The_three_cluster_node_files_make_one_cluster_on_one_notes_file()
+    {
+        var nodes = Enumerable.Range(1, 3).Select(n => Load(Path.Combine(RepoPaths.RootDirectory, "hocon", $"cluster-node{n}.conf"))).ToList();
+        Assert.All(nodes, node => Assert.True(node is { ClusterEnabled: true, Service: ServiceKind.Notes, Transport: Transport.Tcp }));
+        Assert.Equal([5051, 5052, 5053], nodes.Select(node => node.Port));
+        Assert.Equal([4053, 4054, 4055], nodes.Select(node => node.ClusterPort));
+        Assert.Single(nodes.Select(node => node.NotesSqlitePath).Distinct());
+        Assert.Single(nodes.Select(node => string.Join(",", node.ClusterSeedNodes)).Distinct());
+        Assert.Equal(["127.0.0.1:4053", "127.0.0.1:4054", "127.0.0.1:4055"], nodes[0].ClusterSeedNodes);
     }
 }

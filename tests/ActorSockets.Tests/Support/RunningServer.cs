@@ -30,10 +30,10 @@ internal sealed class RunningServer : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <summary>Starts a server; <paramref name="sets"/> are <c>--set</c> overrides, e.g. "transport=udp".</summary>
-    public static Task<RunningServer> StartAsync(params string[] sets) => StartAsync(null, sets);
+    public static Task<RunningServer> StartAsync(params string[] sets) => StartWithAkkaAsync(null, sets);
 
     /// <summary>Starts a server with <paramref name="akka"/> as Akka settings of the config file (e.g. to let a test crash it).</summary>
-    public static async Task<RunningServer> StartAsync(string? akka, params string[] sets)
+    public static async Task<RunningServer> StartWithAkkaAsync(string? akka, params string[] sets)
     {
         var config = ConfigLoader.Load(new ConfigSources(null, null, 0, sets));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });

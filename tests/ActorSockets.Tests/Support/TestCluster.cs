@@ -43,11 +43,11 @@ internal sealed class TestCluster : IAsyncDisposable
         var nodes = new RunningServer[count];
         for (var i = 0; i < count; i++)
         {
-            nodes[i] = await RunningServer.StartAsync(CrashOnTerminate,
+            nodes[i] = await RunningServer.StartWithAkkaAsync(CrashOnTerminate,
                 [.. sets, "cluster.enabled=on", $"cluster.port={ports[i]}", $"cluster.seed-nodes={seeds}"]);
         }
         var cluster = new TestCluster(nodes);
-        await cluster.WaitUntilAsync(() => cluster.Alive.All(node => cluster.UpSeenBy(node) == count), FormWait, $"{count} nodes up");
+        await WaitUntilAsync(() => cluster.Alive.All(node => cluster.UpSeenBy(node) == count), FormWait, $"{count} nodes up");
         return cluster;
     }
 
@@ -78,9 +78,9 @@ internal sealed class TestCluster : IAsyncDisposable
         await SystemOf(node).Terminate().WaitAsync(TimeSpan.FromSeconds(20));
     }
 
-    public Task WaitUntilAsync(Func<bool> condition, TimeSpan wait, string what) => WaitUntilAsync(() => Task.FromResult(condition()), wait, what);
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan wait, string what) => WaitUntilAsync(() => Task.FromResult(condition()), wait, what);
 
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan wait, string what)
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan wait, string what)
     {
         var deadline = DateTime.UtcNow + wait;
         while (!await condition())
@@ -91,7 +91,8 @@ internal sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    private static int[] FreePorts(int count)
+    /// <summary>Free loopback TCP ports (for cluster ports, which every node must know before any starts).</summary>
+    public static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(listener => listener.Start());

@@ -1,0 +1,84 @@
+using ActorSockets.Protocol;
+using ActorSockets.Server.Notes;
+using ActorSockets.Tests.Support;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Xunit.Abstractions;
+using static ActorSockets.Server.Notes.NotesProtocol;
+
+namespace ActorSockets.Tests.Actors;
+
+/// <summary>
+/// The notes store as cluster mode runs it: it writes only while it holds the database's lock, so a
+/// store started on a second node while the first still runs never writes beside it; a note that
+/// reaches it after its session has given up is not stored; on hand-over it finishes what it writes.
+/// </summary>
+public class NotesStoreOwnershipSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = INFO", output)
+{
+    private readonly TempFolder _folder = new();
+
+    [Fact]
+    public void A_store_whose_database_is_held_by_another_writes_nothing_until_the_holder_lets_go()
+    {
+        using var database = NotesDatabase.OpenShared(_folder.File("notes.db"));
+        var holder = database.Claim(); // the first node's store
+        var second = Sys.ActorOf(NotesStoreSupervisor.Props(1000, database.Claim));
+
+        second.Tell(new StoreNote("beside the first", TestActor, 1));
+        var refused = ExpectMsg<NoteNotStored>(TimeSpan.FromSeconds(8));
+        Assert.Contains("in use by another server", refused.Reason);
+
+        holder.Dispose(); // the first node is gone (the kernel drops a killed process's lock)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        object answer;
+        var correlation = 2L;
+        do
+        {
+            second.Tell(new StoreNote("after the first", TestActor, correlation++));
+            answer = ExpectMsg<object>(TimeSpan.FromSeconds(8));
+        }
+        while (answer is NoteNotStored && DateTime.UtcNow < deadline);
+        Assert.IsType<NoteStored>(answer);
+        Assert.Throws<ActorSockets.Protocol.Settings.SettingsException>(() => database.Claim().Dispose()); // now the second holds it
+    }
+
+    [Fact]
+    public void A_note_that_arrives_after_its_deadline_is_not_stored()
+    {
+        var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000));
+        store.Tell(new StoreNote("too late", TestActor, 1, NotAfter: DateTime.UtcNow - TimeSpan.FromSeconds(1)));
+        Assert.Equal(new NoteNotStored(Replies.StoreUnavailable, 1), ExpectMsg<NoteNotStored>(TimeSpan.FromSeconds(8)));
+        store.Tell(new StoreNote("in time", TestActor, 2, NotAfter: DateTime.UtcNow + TimeSpan.FromSeconds(5)));
+        Assert.Equal(new NoteStored(1, 2), ExpectMsg<NoteStored>(TimeSpan.FromSeconds(8)));
+        store.Tell(new GetNotes(0, 0, 10, 10_000, TestActor, 3));
+        Assert.Equal(["in time"], ExpectMsg<NotesChunk>().Notes.Select(note => note.Text));
+    }
+
+    [Fact]
+    public void On_hand_over_the_store_refuses_new_notes_and_stops()
+    {
+        var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000));
+        Watch(store);
+        store.Tell(new StoreNote("kept", TestActor, 1));
+        ExpectMsg<NoteStored>(TimeSpan.FromSeconds(8));
+        store.Tell(NotesStoreSupervisor.HandOver.Instance);
+        store.Tell(new StoreNote("too late to take", TestActor, 2));
+        var answers = new List<object>();
+        FishForMessage(message =>
+        {
+            if (message is Terminated)
+                return true;
+            answers.Add(message);
+            return false;
+        }, TimeSpan.FromSeconds(8));
+        // Either answered by the draining store, or (had it stopped first) never delivered: never stored.
+        Assert.All(answers, answer => Assert.Equal(new NoteNotStored(Replies.StoreUnavailable, 2), answer));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+            _folder.Dispose();
+    }
+}
