@@ -6,7 +6,8 @@
 #   scripts/cluster/kill-test.sh                      # one SQLite file for the three nodes
 #   scripts/cluster/kill-test.sh --journal FILE.conf  # HOCON with the journal to use (PostgreSQL)
 #
-# Builds the server (Release) unless SERVER_DLL names one. Exit status: kill-test.py's.
+# Builds the server (Release) unless SERVER_DLL names one; KEEP_LOGS=DIR keeps the nodes' logs.
+# Exit status: kill-test.py's.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 journal=""
@@ -16,6 +17,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  if [[ -n "${KEEP_LOGS:-}" ]]; then cp "$work"/node*.log "$KEEP_LOGS"/ 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -48,7 +50,12 @@ CONF
   pids+=($!)
 done
 
-stats() { printf 'STATS\nQUIT\n' | timeout 3 nc -q 2 127.0.0.1 "$1" 2>/dev/null | head -1 || true; }
+stats() { python3 - "$1" <<'PY' 2>/dev/null || true
+import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2) as s:
+    s.sendall(b"STATS\n"); print(s.makefile().readline().strip())
+PY
+}
 for attempt in $(seq 1 300); do
   up=0
   for port in "${tcp_ports[@]}"; do [[ "$(stats "$port")" == *" nodes=3" ]] && up=$((up + 1)); done

@@ -76,6 +76,9 @@ public static class ServerTuning
     /// <summary>How often each node sends its figures to the cluster's count (its soft state, and STATS's figures of other nodes).</summary>
     public static readonly TimeSpan ClusterFiguresInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a note with a board-wide key that the store has not answered is sent again (the store may have moved).</summary>
+    public static readonly TimeSpan ClusterStoreResend = TimeSpan.FromSeconds(1);
+
     /// <summary>How long an admission waits for the cluster's count before the node decides on its own share of the limit.</summary>
     public static readonly TimeSpan ClusterCountWait = TimeSpan.FromSeconds(1);
 

@@ -20,28 +20,41 @@ public static class ClusterSetup
     public const string SystemName = "ActorSockets";
 
     /// <summary>
-    /// Failure detection and downing, chosen for failover within 10 s on a quiet network (BENCHMARKS.md):
-    /// a crashed node is noticed after about 3.5 s of missed heartbeats (2 s of pause allowed, heartbeats
-    /// every second), the resolver decides once membership has been stable for 2 s, and the singletons
-    /// move once the downed node is removed (another <c>stable-after</c>, Akka's safety margin for the
-    /// downed side to stop its own singletons). With 3 s instead of 2, a store's move took 11.8 s. Shorter values move the store sooner but risk downing a
-    /// node that only paused (a long GC, a loaded machine): a downed node shuts itself down and must be
-    /// started again. Akka's defaults (3 s pause, 20 s stable-after) favour that safety; a file may set
-    /// them back (ARCHITECTURE.md, Cluster mode).
+    /// Failure detection and downing, chosen for failover within 10 s (BENCHMARKS.md, cluster mode).
+    /// A crashed node is unreachable after about 2.5–3 s: heartbeats every 500 ms, 2 s of silence
+    /// allowed (Akka: 1 s and 3 s), checked every 250 ms. The resolver downs it once membership has
+    /// been stable for 2 s (Akka: 20 s), the leader removes it at its next tick (250 ms), and the
+    /// singletons start on the next oldest node after Akka's removal margin, which is
+    /// <c>stable-after</c> again (time for a downed side to stop its own singletons first); proxies
+    /// look for a moved singleton every 250 ms (Akka: 1 s). Measured with Akka's other defaults: a
+    /// store's move took 10.3–10.7 s; with these, see BENCHMARKS.md.
+    /// Shorter values move the store sooner but risk downing a node that only paused (a long GC, a
+    /// loaded machine): a downed node shuts itself down and must be started again. A config file may
+    /// set any of these back (ARCHITECTURE.md, Cluster mode).
     /// </summary>
     public static readonly Config Hocon = ConfigurationFactory.ParseString("""
         akka.cluster {
-          failure-detector.acceptable-heartbeat-pause = 2s
+          failure-detector {
+            heartbeat-interval = 500ms
+            acceptable-heartbeat-pause = 2s
+          }
+          unreachable-nodes-reaper-interval = 250ms
+          leader-actions-interval = 250ms
+          # A downed node is removed once the others have seen it Down: gossip twice as often as Akka's 1 s.
+          gossip-interval = 500ms
           split-brain-resolver.stable-after = 2s
           # Seed nodes started together find each other sooner than with Akka's 5 s.
           seed-node-timeout = 2s
           retry-unsuccessful-join-after = 2s
           # A node the resolver downs stops (its clients get BYE shutdown) rather than serving alone.
           run-coordinated-shutdown-when-down = on
+          singleton-proxy {
+            singleton-identification-interval = 250ms
+            # Akka's proxies warn at start, before the cluster has even formed; the stores log where they run.
+            log-singleton-identification-failure = off
+          }
         }
         akka.remote.retry-gate-closed-for = 1s
-        # Akka's proxies warn at start, before the cluster has even formed; the stores log where they run.
-        akka.cluster.singleton-proxy.log-singleton-identification-failure = off
         """).WithFallback(ClusterSingleton.DefaultConfig());
 
     /// <summary>Adds remoting and clustering to <paramref name="builder"/> for <paramref name="settings"/>.</summary>

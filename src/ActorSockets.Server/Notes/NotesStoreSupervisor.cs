@@ -47,6 +47,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     /// <summary>The database's lock, while this store holds it (cluster mode).</summary>
     private IDisposable? _ownership;
     private bool _handingOver;
+    private readonly long _startedAtMs = Environment.TickCount64;
 
     public NotesStoreSupervisor(int snapshotEvery, Func<IDisposable>? claimDatabase)
     {
@@ -189,6 +190,8 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
         _board = board;
         _acknowledgedCount = board.Count;
         _storeReady = true;
+        if (NodeAddress is { } node)
+            _log.Info("notes store ready on this node ({0}): {1} notes, recovered in {2} ms", node, board.Count, Environment.TickCount64 - _startedAtMs);
         while (_waiting.TryTakeFirst(out var held))
             _store!.Tell(held, ReplyTo(held));
         Timers.Cancel(ExpireTimerKey);

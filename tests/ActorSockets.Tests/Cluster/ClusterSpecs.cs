@@ -42,6 +42,9 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IDisposable
     public async Task Clients_limit_counts_the_clients_of_the_whole_cluster()
     {
         await using var cluster = await TestCluster.StartAsync(3, "clients-limit=6", "timeout=off");
+        // A count that has just started lets nodes go by their share until it has heard them all
+        // (two report periods): wait that out, so that this test sees the count itself at work.
+        await Task.Delay(ActorSockets.Server.ServerTuning.ClusterFiguresInterval * 3);
         var held = new List<TcpTestClient>();
         try
         {
