@@ -21,26 +21,22 @@ public static class ClusterSetup
 
     /// <summary>
     /// Failure detection and downing, chosen for failover within 10 s (BENCHMARKS.md, cluster mode).
-    /// A crashed node is unreachable after about 2.5–3 s: heartbeats every 500 ms, 2 s of silence
-    /// allowed (Akka: 1 s and 3 s), checked every 250 ms. The resolver downs it once membership has
-    /// been stable for 2 s (Akka: 20 s), the leader removes it at its next tick (250 ms), and the
-    /// singletons start on the next oldest node after Akka's removal margin, which is
-    /// <c>stable-after</c> again (time for a downed side to stop its own singletons first); proxies
-    /// look for a moved singleton every 250 ms (Akka: 1 s). Measured with Akka's other defaults: a
-    /// store's move took 10.3–10.7 s; with these, see BENCHMARKS.md.
-    /// Shorter values move the store sooner but risk downing a node that only paused (a long GC, a
-    /// loaded machine): a downed node shuts itself down and must be started again. A config file may
-    /// set any of these back (ARCHITECTURE.md, Cluster mode).
+    /// Heartbeats are Akka's (every second, 3 s of silence allowed): a crashed node is unreachable
+    /// after about 4 s. What is shortened is what waits once a node is known to be gone: the resolver
+    /// downs it after 2 s of stable membership (Akka: 20 s), the leader removes it at its next tick
+    /// (250 ms, gossip every 500 ms; Akka: 1 s each), the singletons start on the next oldest node
+    /// after Akka's removal margin (which is <c>stable-after</c> again: time for a downed side to stop
+    /// its own singletons first), and proxies look for a moved singleton every 250 ms (Akka: 1 s).
+    /// Shorter heartbeat values would move the store sooner but risk downing a node that only paused
+    /// (a long GC, a loaded machine): a downed node shuts itself down and must be started again. A
+    /// config file may set any of these (ARCHITECTURE.md, Cluster mode). The cluster's own actors
+    /// (heartbeats, gossip) run on a dispatcher of their own, so they never wait behind a socket's work.
     /// </summary>
     public static readonly Config Hocon = ConfigurationFactory.ParseString("""
         akka.cluster {
-          failure-detector {
-            heartbeat-interval = 500ms
-            acceptable-heartbeat-pause = 2s
-          }
+          use-dispatcher = actor-sockets-cluster-dispatcher
           unreachable-nodes-reaper-interval = 250ms
           leader-actions-interval = 250ms
-          # A downed node is removed once the others have seen it Down: gossip twice as often as Akka's 1 s.
           gossip-interval = 500ms
           split-brain-resolver.stable-after = 2s
           # Seed nodes started together find each other sooner than with Akka's 5 s.
@@ -55,6 +51,11 @@ public static class ClusterSetup
           }
         }
         akka.remote.retry-gate-closed-for = 1s
+        actor-sockets-cluster-dispatcher {
+          type = ForkJoinDispatcher
+          throughput = 100
+          dedicated-thread-pool.thread-count = 2
+        }
         """).WithFallback(ClusterSingleton.DefaultConfig());
 
     /// <summary>Adds remoting and clustering to <paramref name="builder"/> for <paramref name="settings"/>.</summary>
