@@ -48,12 +48,29 @@ internal sealed class TcpLink : ServerLink
 
     public override async Task<IReadOnlyList<string>> RequestAsync(string request, TimeSpan? wait, CancellationToken cancel)
     {
-        var replyWait = wait ?? _wait;
         // A POST goes with a board-wide idempotency key, so that no retry, ours or a person's, stores it twice.
-        var tagged = Request.StartsWithWord(Encoding.UTF8.GetBytes(request), "POST"u8, out _);
+        var tag = Request.StartsWithWord(Encoding.UTF8.GetBytes(request), "POST"u8, out _) ? _tags.Next() : null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var reply = await SendAndReadAsync(request, tag, wait ?? _wait, cancel);
+            // While a cluster's store moves to another node, POST gets ERR storage: store unavailable,
+            // retry (PROTOCOL.md section 7). The same tag makes sending it again safe.
+            if (tag is null || attempt == StorageRetries || !reply[0].StartsWith(StorageError, StringComparison.Ordinal))
+                return reply;
+            await Task.Delay(StorageRetryPause, cancel);
+        }
+    }
+
+    /// <summary>Sends a POST that got <c>ERR storage</c> this many times in all.</summary>
+    private const int StorageRetries = 3;
+    private const string StorageError = "ERR storage:";
+    private static readonly TimeSpan StorageRetryPause = TimeSpan.FromSeconds(1);
+
+    private async Task<IReadOnlyList<string>> SendAndReadAsync(string request, string? tag, TimeSpan replyWait, CancellationToken cancel)
+    {
         try
         {
-            await _stream.WriteAsync(Encoding.UTF8.GetBytes((tagged ? $"@{_tags.Next()} " : "") + request + "\n"), cancel);
+            await _stream.WriteAsync(Encoding.UTF8.GetBytes((tag is null ? "" : $"@{tag} ") + request + "\n"), cancel);
         }
         catch (IOException)
         {
@@ -68,7 +85,7 @@ internal sealed class TcpLink : ServerLink
             {
                 if (!await Incoming.Reader.WaitToReadAsync(timeout.Token) || !Incoming.Reader.TryRead(out var line))
                     throw ClientFailure.Closed();
-                var text = tagged ? ReplyCollector.SplitTag(line).Line : line;
+                var text = tag is not null ? ReplyCollector.SplitTag(line).Line : line;
                 if (ClientFailure.From(text) is { } failure)
                     throw failure;
                 if (reply.Add(text))

@@ -126,6 +126,35 @@ public class ClientProcessTests
     }
 
     [Fact]
+    public async Task A_post_that_gets_err_storage_is_sent_again_with_the_same_tag()
+    {
+        // A stand-in for a cluster node whose store is moving: the first try is refused, the second stored.
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var lines = new List<string>();
+        var server = Task.Run(async () =>
+        {
+            using var connection = await listener.AcceptTcpClientAsync();
+            using var reader = new StreamReader(connection.GetStream());
+            await using var writer = new StreamWriter(connection.GetStream()) { AutoFlush = true, NewLine = "\n" };
+            foreach (var answer in new[] { "ERR storage: store unavailable, retry", "OK 7" })
+            {
+                var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)) ?? "";
+                lines.Add(line);
+                await writer.WriteLineAsync($"{line.Split(' ')[0]} {answer}");
+            }
+            await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)); // until the client leaves
+        });
+        var (exit, stdout, stderr) = await RunAsync(Target((IPEndPoint)listener.LocalEndpoint, "tcp", "--set", "service=notes"), "POST moving\n");
+        await server.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(exit == ExitCodes.Ok, stderr);
+        Assert.Equal("OK 7", stdout.Trim());
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(lines[0], lines[1]); // the same tag, the same note: the board stores it once
+        Assert.Matches(@"^@\S{16,} POST moving$", lines[0]);
+    }
+
+    [Fact]
     public async Task A_full_server_makes_the_client_exit_busy()
     {
         await using var server = await RunningServer.StartAsync("clients-limit=1", "timeout=off");
