@@ -9,6 +9,7 @@ namespace ActorSockets.Bench;
 /// <param name="Request">The bytes of one request, exactly as sent (TCP: a line with its terminator; UDP: one datagram).</param>
 /// <param name="ExpectPrefix">What every reply must start with; anything else counts as a wrong reply.</param>
 /// <param name="ReplyWait">How long a reply may take: over UDP longer is a lost reply; over TCP, replies still owed this long after the run are errors.</param>
+/// <param name="ConnectPerRequest">TCP: a new connection for every request (<see cref="ConnectPerRequestClient"/>) instead of one per client.</param>
 internal sealed record LoadPlan(
     IPEndPoint Target,
     Transport Transport,
@@ -18,7 +19,8 @@ internal sealed record LoadPlan(
     int Pipeline,
     byte[] Request,
     string ExpectPrefix,
-    TimeSpan ReplyWait);
+    TimeSpan ReplyWait,
+    bool ConnectPerRequest = false);
 
 /// <summary>What a hold run does: opens idle TCP connections, keeps them, and sees which the server kept.</summary>
 /// <param name="CheckRequest">When set, sent once on every connection to prove the server really serves it.</param>

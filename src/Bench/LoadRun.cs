@@ -25,7 +25,7 @@ internal static class LoadRun
     {
         var tallies = Enumerable.Range(0, plan.Clients).Select(_ => new ClientTally()).ToArray();
         var clients = tallies.Select(tally => plan.Transport == Transport.Tcp
-            ? (ILoadClient)new TcpLoadClient(plan, tally)
+            ? plan.ConnectPerRequest ? new ConnectPerRequestClient(plan, tally) : (ILoadClient)new TcpLoadClient(plan, tally)
             : new UdpLoadClient(plan, tally)).ToArray();
         try
         {

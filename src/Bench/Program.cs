@@ -20,6 +20,7 @@ var wait = new Option<string>("--wait") { Description = "UDP: a reply later than
 var hold = new Option<int?>("--hold") { Description = "instead of load: open N idle TCP connections, hold them, report how many the server kept", HelpName = "N" };
 var holdFor = new Option<string>("--hold-for") { Description = "with --hold: how long to hold them", DefaultValueFactory = _ => "10s", HelpName = "DURATION" };
 var serverPid = new Option<int?>("--server-pid") { Description = "with --hold: the server's process id, to read its memory from /proc/PID/status", HelpName = "PID" };
+var connectPerRequest = new Option<bool>("--connect-per-request") { Description = "TCP: open a new connection for every request (connect, request, QUIT, close), to see what a connection costs" };
 var json = new Option<bool>("--json") { Description = "print the result as JSON, for scripts" };
 
 var root = new RootCommand("""
@@ -29,7 +30,7 @@ var root = new RootCommand("""
     Exit codes: 0 ok, 1 the run saw errors or wrong replies, 2 bad usage, 3 bad config, 4 cannot connect.
     """);
 common.AddTo(root);
-foreach (var option in new Option[] { clients, duration, warmup, pipeline, request, expect, wait, hold, holdFor, serverPid, json })
+foreach (var option in new Option[] { clients, duration, warmup, pipeline, request, expect, wait, hold, holdFor, serverPid, connectPerRequest, json })
     root.Options.Add(option);
 
 root.SetAction(async (parsed, cancel) =>
@@ -74,8 +75,11 @@ root.SetAction(async (parsed, cancel) =>
             return Usage("--pipeline takes a number from 1 to 1024");
         var warmupText = parsed.GetValue(warmup)!;
         var warmupTime = warmupText.Trim() is "0" or "0s" ? TimeSpan.Zero : Duration(warmupText, "--warmup");
+        var perRequest = parsed.GetValue(connectPerRequest);
+        if (perRequest && (settings.Transport != Transport.Tcp || inFlight != 1))
+            return Usage("--connect-per-request is for TCP, one request per connection (no --pipeline)");
         var plan = new LoadPlan(settings.EndPoint, settings.Transport, clientCount, Duration(parsed.GetValue(duration)!, "--duration"), warmupTime,
-            inFlight, RequestText.RequestBytes(requestText, settings.Transport), expectText, replyWait);
+            inFlight, RequestText.RequestBytes(requestText, settings.Transport), expectText, replyWait, perRequest);
         var result = await WithProgress(output, warmupTime > TimeSpan.Zero ? "connecting, then warming up" : "connecting", report =>
             LoadRun.RunAsync(plan, (replies, elapsed) => report(
                 $"{replies / Math.Max(elapsed.TotalSeconds, 0.001):#,0} req/s, {replies:#,0} replies, {Math.Min(elapsed.TotalSeconds, plan.Duration.TotalSeconds):0} of {plan.Duration.TotalSeconds:0} s"), cancel));

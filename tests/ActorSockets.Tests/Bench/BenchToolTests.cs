@@ -40,6 +40,23 @@ public class BenchToolTests
         Assert.Equal(Math.Round(result.Replies / result.Seconds, 1), result.RequestsPerSecond);
     }
 
+    [Fact]
+    public async Task A_connection_per_request_run_opens_one_connection_for_each_reply()
+    {
+        await using var server = await RunningServer.StartAsync("clients-limit=50", "timeout=off");
+        var plan = Plan(server.EndPoint, Transport.Tcp, clients: 3, pipeline: 1) with { ConnectPerRequest = true };
+
+        var result = await LoadRun.RunAsync(plan, null, CancellationToken.None);
+
+        Assert.True(result.Replies > 0, "no replies counted");
+        Assert.Equal((0, 0), (result.Errors, result.WrongReplies));
+        await using var stats = await TcpTestClient.ConnectAsync(server.EndPoint);
+        var admitted = long.Parse(System.Text.RegularExpressions.Regex.Match(await stats.AskAsync("STATS") ?? "", @"admitted=(\d+)").Groups[1].Value);
+        // Every counted reply had a connection of its own (warm-up-free run; replies still in flight at
+        // the end add connections, not replies).
+        Assert.InRange(admitted - 1, result.Replies, result.Replies + 3 * 2);
+    }
+
     [Theory]
     [InlineData("tcp")]
     [InlineData("udp")]
