@@ -39,6 +39,39 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task While_the_count_cannot_be_reached_nodes_admit_no_more_than_their_share()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, "clients-limit=6", "timeout=off");
+        var countNode = await cluster.SingletonNodeAsync("clients-count") ?? throw new Xunit.Sdk.XunitException("no clients count runs");
+        await cluster.CrashAsync(countNode);
+
+        // At once, before the count has moved: the survivors' reservations go to the dead node, and
+        // after their wait each admits up to its share, 6 / 3 nodes (the dead one is still a member).
+        var held = new List<TcpTestClient>();
+        try
+        {
+            var survivors = cluster.Alive.ToList();
+            var burst = Enumerable.Range(0, 20).Select(async i =>
+            {
+                var client = await TcpTestClient.ConnectAsync(cluster.EndPointOf(survivors[i % survivors.Count]));
+                lock (held)
+                    held.Add(client);
+                return (await client.AskAsync("PING", TimeSpan.FromSeconds(15)))?.TrimEnd('\n');
+            });
+            var replies = await Task.WhenAll(burst);
+            output.WriteLine(string.Join(" | ", replies.GroupBy(reply => reply).Select(group => $"{group.Key} ×{group.Count()}")));
+            Assert.All(replies, reply => Assert.True(reply is "PONG" || reply?.StartsWith("ERR busy:", StringComparison.Ordinal) == true, reply));
+            // PROTOCOL.md section 7: never more than the limit plus one share while the count is unreachable.
+            Assert.InRange(replies.Count(reply => reply == "PONG"), 1, 6 + 2);
+        }
+        finally
+        {
+            foreach (var client in held)
+                await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Clients_limit_counts_the_clients_of_the_whole_cluster()
     {
         await using var cluster = await TestCluster.StartAsync(3, "clients-limit=6", "timeout=off");
