@@ -8,7 +8,14 @@ InlineSocketCompletions.PreferUnlessSet();
 var options = new CommonOptions();
 var root = new RootCommand("ActorSockets server: the sum, notes and chat services over TCP or UDP, IPv4 or IPv6, on Akka.NET.");
 options.AddTo(root);
-root.SetAction((parsed, cancel) => ServerProgram.RunAsync(options.Read(parsed), cancel));
+var view = new Option<bool>("--view") { Description = "draw a live view of the actors (sessions, figures, last events) instead of log lines, at a terminal (the same as --set view=on)" };
+root.Options.Add(view);
+root.SetAction((parsed, cancel) =>
+{
+    var sources = options.Read(parsed);
+    // Strongest, as --set is: --view wins over a file's view = off.
+    return ServerProgram.RunAsync(parsed.GetValue(view) ? sources with { Sets = [.. sources.Sets, "view=on"] } : sources, cancel);
+});
 
 // The generic host handles Ctrl+C and SIGTERM (coordinated shutdown, BYE to every client);
 // System.CommandLine must not race it for the signal.

@@ -39,6 +39,8 @@ public sealed record ActorSocketsSettings
     /// <summary>When on, the request <c>CRASH</c> makes a session throw.</summary>
     public required bool DebugCrashCommand { get; init; }
 
+    /// <summary>Server: draw the live view (sessions, figures, last events) when standard output is a terminal.</summary>
+    public required bool View { get; init; }
     /// <summary>Whether this server is one node of an Akka.Cluster (PROTOCOL.md section 7).</summary>
     public required bool ClusterEnabled { get; init; }
     /// <summary>The host name or address other nodes reach this node's cluster port at.</summary>

@@ -34,6 +34,7 @@ public static class SettingsReader
     private static readonly NumberSpec ChatMaxMessageBytes = new("chat.max-message-bytes", 4096, 1, 1 << 20);
     private static readonly ChoiceSpec<ChatResponderKind> ChatResponder = new("chat.responder", ChatResponderKind.Console);
     private static readonly OnOffSpec DebugCrashCommand = new("debug.crash-command", false);
+    private static readonly OnOffSpec View = new("view", false);
     private static readonly OnOffSpec ClusterEnabled = new("cluster.enabled", false);
     private static readonly CustomSpec ClusterHostname = new("cluster.hostname", "127.0.0.1", "a host name or IP address other nodes can reach");
     private static readonly NumberSpec ClusterPortSpec = new("cluster.port", 4053, 0, 65535, "a whole number from 1024 to 65535, or 0 for any free port");
@@ -44,7 +45,7 @@ public static class SettingsReader
     [
         Service, TransportSpec, IpVersion, Address, PortSpec, ClientsLimit, TimeoutSpec, MaxLineBytes, UdpMaxDatagramBytes,
         UdpRateLimit, UdpRateLimitBytes, NotesStore, NotesSqlitePath, NotesMaxNoteBytes, ChatServerKey, ChatKeyBits,
-        ChatMaxMessageBytes, ChatResponder, DebugCrashCommand, ClusterEnabled, ClusterHostname, ClusterPortSpec, ClusterSeedNodes,
+        ChatMaxMessageBytes, ChatResponder, DebugCrashCommand, View, ClusterEnabled, ClusterHostname, ClusterPortSpec, ClusterSeedNodes,
     ];
 
     /// <summary>Every key the program knows, with what it allows (for the error line and the docs).</summary>
@@ -81,6 +82,7 @@ public static class SettingsReader
             ChatMaxMessageBytes = ChatMaxMessageBytes.Read(values),
             ChatResponder = ChatResponder.Read(values),
             DebugCrashCommand = DebugCrashCommand.Read(values),
+            View = View.Read(values),
             ClusterEnabled = ClusterEnabled.Read(values),
             ClusterHostname = Hostname(values),
             ClusterPort = Port(values, ClusterPortSpec),
@@ -88,6 +90,8 @@ public static class SettingsReader
         };
         if (settings.Service == ServiceKind.Chat && settings.Transport != Transport.Tcp)
             throw TransportSpec.Refuse(ActorSocketsSettings.NameOf(settings.Transport), "the chat service needs tcp");
+        if (settings is { View: true, Service: ServiceKind.Chat, ChatResponder: ChatResponderKind.Console })
+            throw View.Refuse("on", "off with chat.responder = console: the chat operator types at the terminal the view would draw on (use chat.responder = echo to watch a chat server)");
         if (settings is { ClusterEnabled: true, Service: ServiceKind.Notes, NotesStore: NotesStoreKind.Memory })
             throw NotesStore.Refuse("memory", "sqlite in cluster mode: the nodes share one board, so its journal must outlive any node");
         if (settings is { ClusterEnabled: true, Transport: Transport.Tcp } && settings.Port != 0 && settings.Port == settings.ClusterPort)

@@ -15,19 +15,27 @@ public sealed class ConsoleLineLogger : ReceiveActor, IRequiresMessageQueue<ILog
     public ConsoleLineLogger()
     {
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
-        Receive<LogEvent>(e => Console.Out.WriteLine(Format(e)));
+        Receive<LogEvent>(e =>
+        {
+            // While the live view owns the terminal, its last-events list shows the lines instead.
+            if (LiveView.ViewEvents.Active is { } view)
+                view.Add(new LiveView.ViewEvent(e.Timestamp, Level(e), ShortSource(e.LogSource), e.Message?.ToString() ?? ""));
+            else
+                Console.Out.WriteLine(Format(e));
+        });
     }
+
+    private static string Level(LogEvent e) => e.LogLevel() switch
+    {
+        LogLevel.DebugLevel => "DEBUG",
+        LogLevel.InfoLevel => "INFO",
+        LogLevel.WarningLevel => "WARN",
+        _ => "ERROR",
+    };
 
     public static string Format(LogEvent e)
     {
-        var level = e.LogLevel() switch
-        {
-            LogLevel.DebugLevel => "DEBUG",
-            LogLevel.InfoLevel => "INFO ",
-            LogLevel.WarningLevel => "WARN ",
-            _ => "ERROR",
-        };
-        var line = $"{e.Timestamp.ToLocalTime():HH:mm:ss.fff} {level} {ShortSource(e.LogSource)}: {e.Message}";
+        var line = $"{e.Timestamp.ToLocalTime():HH:mm:ss.fff} {Level(e),-5} {ShortSource(e.LogSource)}: {e.Message}";
         return e.Cause switch
         {
             null => line,

@@ -64,6 +64,9 @@ public static class ServerHosting
                 .WithActors((system, registry) =>
                 {
                     StartSchedulerBeforeClients(system);
+                    var screen = StartLiveViewScreen(settings, status);
+                    if (screen is not null)
+                        system.RegisterOnTermination(() => StopLiveViewScreen(screen));
                     var metrics = ServerMetrics.Register(settings);
                     system.RegisterOnTermination(metrics.Retire);
                     // The database stays this server's until the notes store, with the whole system, has
@@ -78,6 +81,8 @@ public static class ServerHosting
                     var listener = system.ActorOf(settings.Transport == Transport.Tcp
                         ? TcpListenerActor.Props(settings, limiter, status)
                         : UdpListenerActor.Props(settings, limiter, status), "listener");
+                    if (screen is not null)
+                        system.ActorOf(LiveView.LiveViewActor.Props(limiter, screen).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "live-view");
                     registry.Register<LimiterKey>(limiter);
                     registry.Register<ListenerKey>(listener);
 
@@ -93,6 +98,31 @@ public static class ServerHosting
                 });
         });
         return services;
+    }
+
+    /// <summary>
+    /// With <c>view = on</c> and a terminal on standard output, the live view takes the terminal: log
+    /// lines go to its list of last events from now on. Without a terminal (redirected, CI) the server
+    /// logs as always. Null when there is no view.
+    /// </summary>
+    private static LiveView.LiveViewScreen? StartLiveViewScreen(ActorSocketsSettings settings, ListenerStatus status)
+    {
+        if (!settings.View || Console.IsOutputRedirected)
+            return null;
+        var events = new LiveView.ViewEvents();
+        LiveView.ViewEvents.Active = events;
+        var screen = new LiveView.LiveViewScreen(settings, events, Spectre.Console.AnsiConsole.Console);
+        var transport = ActorSocketsSettings.NameOf(settings.Transport);
+        status.Bound.ContinueWith(bound => screen.Listener = bound.IsCompletedSuccessfully ? $"{transport} {bound.Result}" : "not listening",
+            TaskScheduler.Default);
+        screen.Start();
+        return screen;
+    }
+
+    private static void StopLiveViewScreen(LiveView.LiveViewScreen screen)
+    {
+        screen.Stop();
+        LiveView.ViewEvents.Active = null;
     }
 
     /// <summary>

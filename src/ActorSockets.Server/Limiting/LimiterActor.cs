@@ -105,6 +105,11 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
                 break;
             case RequestsServed served:
                 _requests += served.Count;
+                if (_sessions.TryGetValue(Sender, out var serving))
+                    _sessions[Sender] = serving with { Requests = serving.Requests + served.Count, LastActivityMs = Environment.TickCount64 };
+                break;
+            case LiveView.LiveViewProtocol.PictureRequested picture:
+                picture.ReplyTo.Tell(Picture());
                 break;
             case StatsRequested get:
                 _requests += get.UnreportedRequests;
@@ -233,6 +238,17 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
         return new StatsSnapshot(all.Clients, Limit, all.Admitted, all.Refused, all.Timeouts, all.Crashes, all.Requests, NodesUp());
     }
 
+    /// <summary>For the live view: the STATS figures and the newest sessions (the view draws a few; thousands are counted).</summary>
+    private LiveView.LiveViewProtocol.LimiterPicture Picture()
+    {
+        var stats = Stats();
+        var recent = _sessions.Values.OrderByDescending(record => record.Id).Take(LiveView.LiveViewRenderer.SessionLines)
+            .Select(record => new LiveView.LiveViewProtocol.SessionLine(record.Id, record.Remote.ToString() ?? "", record.Gone, record.Requests, record.LastActivityMs))
+            .ToList();
+        return new LiveView.LiveViewProtocol.LimiterPicture(stats.Clients, stats.ClientsLimit, stats.Admitted, stats.Refused, stats.Timeouts,
+            stats.Crashes, stats.Requests, stats.Nodes, _sessions.Count, recent);
+    }
+
     private void WaitForPlace(object admit)
     {
         var now = Environment.TickCount64;
@@ -294,7 +310,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
         };
         var session = Context.ActorOf(props, $"session-{id}");
         Context.WatchWith(session, new SessionTerminated(session));
-        _sessions[session] = new SessionRecord(id, remote, udp, Confirmed: false, Gone: false);
+        _sessions[session] = new SessionRecord(id, remote, udp, Confirmed: false, Gone: false, Requests: 0, LastActivityMs: Environment.TickCount64);
         _clients++;
         _admitted++;
         _metrics.ClientAdmitted();
@@ -398,7 +414,9 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
 
     /// <param name="Confirmed">UDP: the endpoint has sent more than one datagram.</param>
     /// <param name="Gone">The client has left; the actor may still be finishing.</param>
-    private sealed record SessionRecord(long Id, EndPoint Remote, bool Udp, bool Confirmed, bool Gone);
+    /// <param name="Requests">Requests the session has reported (it reports at most once a second), for the live view.</param>
+    /// <param name="LastActivityMs">When it last reported requests, or was admitted: the live view's idle clock, to the second.</param>
+    private sealed record SessionRecord(long Id, EndPoint Remote, bool Udp, bool Confirmed, bool Gone, long Requests, long LastActivityMs);
 
     /// <summary>Sent by DeathWatch after the session's own <see cref="SessionEnded"/>, which it follows in the mailbox.</summary>
     private sealed record SessionTerminated(IActorRef Session);

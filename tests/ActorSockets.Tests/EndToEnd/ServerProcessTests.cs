@@ -123,6 +123,20 @@ public class ServerProcessTests
         Assert.Equal("", server.Stdout); // no stack trace, no half-started server
     }
 
+    [Fact]
+    public async Task With_view_but_no_terminal_the_server_logs_as_always()
+    {
+        // Standard output is a pipe here, as under CI or `| tee`: the view stays off, the log lines stay.
+        var (server, endPoint) = await ServerProcess.StartAsync("--port", "0", "--view");
+        await using (server)
+        {
+            await using (var client = await TcpTestClient.ConnectAsync(endPoint))
+                Assert.Equal("7\n", await client.AskAsync("3 4"));
+            await server.WaitForOutputAsync("session 1 admitted", ServerProcess.StartWait);
+            Assert.DoesNotContain("last events", server.Stdout);
+        }
+    }
+
     [Theory]
     [InlineData("tcp")]
     [InlineData("udp")]

@@ -111,6 +111,15 @@ public class SettingsTests : IDisposable
         Assert.Contains(expected, Error(() => Load(sets: set)));
 
     [Fact]
+    public void The_live_view_is_off_by_default_and_refused_beside_the_chat_operators_console()
+    {
+        Assert.False(Load().View);
+        Assert.True(Load(sets: "view=on").View);
+        Assert.True(Load(sets: ["service=chat", "chat.responder=echo", "view=on"]).View);
+        Assert.Contains("the chat operator types at the terminal", Error(() => Load(sets: ["service=chat", "view=on"])));
+    }
+
+    [Fact]
     public void A_cluster_node_needs_a_shared_notes_store_and_a_cluster_port_of_its_own()
     {
         Assert.Contains("sqlite in cluster mode", Error(() => Load(sets: ["cluster.enabled=on", "service=notes", "notes.store=memory"])));

@@ -1,0 +1,17 @@
+using Akka.Actor;
+
+namespace ActorSockets.Server.LiveView;
+
+/// <summary>What the live view asks the limiter for, and the limiter's answer: what it already knows, as immutable records.</summary>
+public static class LiveViewProtocol
+{
+    /// <summary>The figures and the most recent sessions, please; answered <see cref="LimiterPicture"/> to <paramref name="ReplyTo"/>.</summary>
+    public sealed record PictureRequested(IActorRef ReplyTo);
+
+    /// <param name="LastActivityMs">When the session last reported requests served (sessions report at most once a second), or was admitted: <see cref="Environment.TickCount64"/>.</param>
+    public sealed record SessionLine(long Id, string Remote, bool Ending, long Requests, long LastActivityMs);
+
+    /// <param name="Sessions">Every session alive; <paramref name="Recent"/> are the newest of them, newest first.</param>
+    public sealed record LimiterPicture(int Clients, int Limit, long Admitted, long Refused, long Timeouts, long Crashes, long Requests,
+        int? Nodes, int Sessions, IReadOnlyList<SessionLine> Recent);
+}
