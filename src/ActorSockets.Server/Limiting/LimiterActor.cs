@@ -243,7 +243,8 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     {
         var stats = Stats();
         var recent = _sessions.Values.OrderByDescending(record => record.Id).Take(LiveView.LiveViewRenderer.SessionLines)
-            .Select(record => new LiveView.LiveViewProtocol.SessionLine(record.Id, record.Remote.ToString() ?? "", record.Gone, record.Requests, record.LastActivityMs))
+            .Select(record => new LiveView.LiveViewProtocol.SessionLine(record.Id, record.Remote.ToString() ?? "", record.Gone, record.Requests,
+                record.LastActivityMs, record.Gauge.AwaitingService))
             .ToList();
         return new LiveView.LiveViewProtocol.LimiterPicture(stats.Clients, stats.ClientsLimit, stats.Admitted, stats.Refused, stats.Timeouts,
             stats.Crashes, stats.Requests, stats.Nodes, _sessions.Count, recent);
@@ -302,15 +303,17 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     private void Spawn(object admit)
     {
         var id = _nextSessionId++;
-        var (remote, props, udp) = admit switch
+        var (remote, socket, udp) = admit switch
         {
-            AdmitTcpClient tcp => (tcp.Remote, TcpSessionActor.Props(Info(id, tcp.Remote), tcp.Connection), false),
-            AdmitUdpClient u => (u.Remote, UdpSessionActor.Props(Info(id, u.Remote), u.Socket), true),
+            AdmitTcpClient tcp => (tcp.Remote, tcp.Connection, false),
+            AdmitUdpClient u => (u.Remote, u.Socket, true),
             _ => throw new ArgumentException($"not an admission: {admit}", nameof(admit)),
         };
+        var info = Info(id, remote);
+        var props = udp ? UdpSessionActor.Props(info, socket) : TcpSessionActor.Props(info, socket);
         var session = Context.ActorOf(props, $"session-{id}");
         Context.WatchWith(session, new SessionTerminated(session));
-        _sessions[session] = new SessionRecord(id, remote, udp, Confirmed: false, Gone: false, Requests: 0, LastActivityMs: Environment.TickCount64);
+        _sessions[session] = new SessionRecord(id, remote, udp, Confirmed: false, Gone: false, Requests: 0, LastActivityMs: Environment.TickCount64, info.Gauge);
         _clients++;
         _admitted++;
         _metrics.ClientAdmitted();
@@ -416,7 +419,8 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     /// <param name="Gone">The client has left; the actor may still be finishing.</param>
     /// <param name="Requests">Requests the session has reported (it reports at most once a second), for the live view.</param>
     /// <param name="LastActivityMs">When it last reported requests, or was admitted: the live view's idle clock, to the second.</param>
-    private sealed record SessionRecord(long Id, EndPoint Remote, bool Udp, bool Confirmed, bool Gone, long Requests, long LastActivityMs);
+    /// <param name="Gauge">What the session says of itself without a message (waiting for its service), for the live view.</param>
+    private sealed record SessionRecord(long Id, EndPoint Remote, bool Udp, bool Confirmed, bool Gone, long Requests, long LastActivityMs, SessionGauge Gauge);
 
     /// <summary>Sent by DeathWatch after the session's own <see cref="SessionEnded"/>, which it follows in the mailbox.</summary>
     private sealed record SessionTerminated(IActorRef Session);

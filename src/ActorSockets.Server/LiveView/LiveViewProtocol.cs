@@ -9,7 +9,8 @@ public static class LiveViewProtocol
     public sealed record PictureRequested(IActorRef ReplyTo);
 
     /// <param name="LastActivityMs">When the session last reported requests served (sessions report at most once a second), or was admitted: <see cref="Environment.TickCount64"/>.</param>
-    public sealed record SessionLine(long Id, string Remote, bool Ending, long Requests, long LastActivityMs);
+    /// <param name="Waiting">It waits for its service's answer (the notes store, the chat's crypto work or operator).</param>
+    public sealed record SessionLine(long Id, string Remote, bool Ending, long Requests, long LastActivityMs, bool Waiting = false);
 
     /// <param name="Sessions">Every session alive; <paramref name="Recent"/> are the newest of them, newest first.</param>
     public sealed record LimiterPicture(int Clients, int Limit, long Admitted, long Refused, long Timeouts, long Crashes, long Requests,

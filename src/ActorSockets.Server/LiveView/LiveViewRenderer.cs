@@ -54,6 +54,8 @@ public static class LiveViewRenderer
         if (s.Ending)
             return head + "[grey]ending[/]";
         var requests = s.Requests == 1 ? "1 request" : $"{s.Requests} requests";
+        if (s.Waiting)
+            return head + $"[yellow]waiting for its service[/]  {requests}  [grey](no idle clock while the server owes a reply)[/]";
         return head + $"serving  {requests}  {IdleBar(s, timeout, nowMs)}";
     }
 

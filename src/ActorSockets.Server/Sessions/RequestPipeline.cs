@@ -234,6 +234,7 @@ public sealed class RequestPipeline
             case ServiceStep.Complete:
                 var wasWaiting = _awaiting != Awaiting.Nothing;
                 _awaiting = Awaiting.Nothing;
+                _info.Gauge.AwaitingService = false;
                 _effects.CancelServiceTimer();
                 ApplyServiceState();
                 if (!wasWaiting)
@@ -245,6 +246,7 @@ public sealed class RequestPipeline
                 break;
             case ServiceStep.Pending:
                 _awaiting = Awaiting.Service;
+                _info.Gauge.AwaitingService = true;
                 _effects.StartServiceTimer();
                 _idle.Pause();
                 break;

@@ -22,10 +22,11 @@ public sealed class LiveViewRendererTests
     [Fact]
     public void It_draws_the_listener_the_limiters_figures_and_a_line_per_session_with_its_idle_time_left()
     {
-        var picture = new LimiterPicture(2, 5, 12, 3, 1, 1, 480, null, 2,
+        var picture = new LimiterPicture(2, 5, 12, 3, 1, 1, 480, null, 3,
         [
             new SessionLine(7, "127.0.0.1:50486", Ending: false, Requests: 12, LastActivityMs: 10_000),
             new SessionLine(6, "127.0.0.1:50480", Ending: true, Requests: 1, LastActivityMs: 0),
+            new SessionLine(4, "127.0.0.1:50470", Ending: false, Requests: 2, LastActivityMs: 0, Waiting: true),
         ]);
         var events = new[]
         {
@@ -40,6 +41,7 @@ public sealed class LiveViewRendererTests
         Assert.DoesNotContain("nodes", drawn); // a single server
         Assert.Contains("session-7  127.0.0.1:50486  serving  12 requests  ■■■■■□□□□□ 15s", drawn); // 15 of 30 s left
         Assert.Contains("session-6  127.0.0.1:50480  ending", drawn);
+        Assert.Contains("session-4  127.0.0.1:50470  waiting for its service  2 requests", drawn);
         Assert.Contains("10:54:07", drawn);
         Assert.Contains("session 5 crashed and was stopped", drawn);
         Assert.True(drawn.IndexOf("session-7", StringComparison.Ordinal) < drawn.IndexOf("session-6", StringComparison.Ordinal), "newest first");
