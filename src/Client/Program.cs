@@ -1,3 +1,4 @@
+using System.Net;
 using System.CommandLine;
 using ActorSockets.Client;
 using ActorSockets.CommandLine;
@@ -33,6 +34,12 @@ var acceptFingerprint = new Option<string?>("--accept-fingerprint")
     Description = "chat: trust the server if its key has this fingerprint (SHA256:…), for scripts or a key known to have changed",
     HelpName = "FINGERPRINT",
 };
+var fallback = new Option<string[]>("--fallback")
+{
+    Description = "TCP: another server of the same cluster, as HOST:PORT (repeatable): tried when the first cannot be reached, and a POST whose server went away is sent to the next",
+    HelpName = "HOST:PORT",
+    AllowMultipleArgumentsPerToken = false,
+};
 var root = new RootCommand("""
     ActorSockets client: talks to the server that the same config describes (service, transport, address, port).
     At a terminal it asks for two numbers (sum), takes POST/GET (notes) or chats (chat); from a pipe or file, each line is one request or message.
@@ -45,6 +52,7 @@ root.Options.Add(tries);
 root.Options.Add(key);
 root.Options.Add(knownHosts);
 root.Options.Add(acceptFingerprint);
+root.Options.Add(fallback);
 root.SetAction(async (parsed, cancel) =>
 {
     try
@@ -60,8 +68,12 @@ root.SetAction(async (parsed, cancel) =>
         if (settings.Port == 0)
             throw new ClientFailure(ExitCodes.BadConfig, "config error: actor-sockets.port = 0 means any port to a server; the client needs the server's port");
 
+        var fallbacks = (parsed.GetValue(fallback) ?? []).Select(text => IPEndPoint.TryParse(text, out var endPoint) && endPoint.Port > 0 ? endPoint
+            : throw new ClientFailure(ExitCodes.BadUsage, $"usage error: --fallback \"{text}\" is not an IP address and port, e.g. 127.0.0.1:5052 or [::1]:5052")).ToList();
+        if (fallbacks.Count > 0 && settings.Transport != Transport.Tcp)
+            throw new ClientFailure(ExitCodes.BadUsage, "usage error: --fallback is for TCP");
         await using ServerLink link = settings.Transport == Transport.Tcp
-            ? await TcpLink.ConnectAsync(settings.EndPoint, perTry, cancel)
+            ? await TcpLink.ConnectAsync([settings.EndPoint, .. fallbacks], perTry, cancel)
             : new UdpLink(settings.EndPoint, perTry, tryCount);
         if (settings.Service == ServiceKind.Chat)
         {

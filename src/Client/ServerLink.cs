@@ -11,7 +11,12 @@ namespace ActorSockets.Client;
 internal abstract class ServerLink : IAsyncDisposable
 {
     /// <summary>What the server sent, tags still on: TCP a line per item, UDP a datagram per item; completed when the server closes.</summary>
-    protected Channel<string> Incoming { get; } = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    protected Channel<string> Incoming { get; private set; } = NewChannel();
+
+    /// <summary>A fresh channel for a new connection (TCP failing over to another server); the old one is left as it ended.</summary>
+    protected void ReplaceIncoming() => Incoming = NewChannel();
+
+    private static Channel<string> NewChannel() => Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
     public abstract string Description { get; }
 

@@ -6,44 +6,75 @@ using ActorSockets.Protocol.Requests;
 
 namespace ActorSockets.Client;
 
-/// <summary>The client's TCP connection: one request at a time, replies read in order.</summary>
+/// <summary>
+/// The client's TCP connection: one request at a time, replies read in order. Given other servers
+/// too (<c>--fallback</c>, the other nodes of a cluster), it connects to the first that answers, and
+/// a <c>POST</c> whose connection is lost, or that the server cannot store, is sent again, with the
+/// same tag, through the next.
+/// </summary>
 internal sealed class TcpLink : ServerLink
 {
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly IReadOnlyList<IPEndPoint> _servers;
     private readonly TimeSpan _wait;
-    private readonly Task _receiving;
     private readonly RequestTags _tags = new();
+    private int _current;
+    private Socket _socket;
+    private NetworkStream _stream;
+    private Task _receiving;
 
-    private TcpLink(Socket socket, IPEndPoint server, TimeSpan wait)
+    private TcpLink(IReadOnlyList<IPEndPoint> servers, int current, Socket socket, TimeSpan wait)
     {
+        _servers = servers;
+        _current = current;
+        _wait = wait;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: false);
-        _wait = wait;
-        Description = $"tcp at {server}";
-        _receiving = Task.Run(ReceiveLoop);
+        _receiving = StartReceiving();
     }
 
-    public override string Description { get; }
+    private Task StartReceiving()
+    {
+        var (stream, incoming) = (_stream, Incoming);
+        return Task.Run(() => ReceiveLoop(stream, incoming));
+    }
+
+    public override string Description => $"tcp at {_servers[_current]}";
 
     public override bool PagesReplies => false;
 
-    public static async Task<TcpLink> ConnectAsync(IPEndPoint server, TimeSpan wait, CancellationToken cancel)
+    public static Task<TcpLink> ConnectAsync(IPEndPoint server, TimeSpan wait, CancellationToken cancel) => ConnectAsync([server], wait, cancel);
+
+    /// <summary>Connects to the first of <paramref name="servers"/> that answers, in order.</summary>
+    public static async Task<TcpLink> ConnectAsync(IReadOnlyList<IPEndPoint> servers, TimeSpan wait, CancellationToken cancel)
     {
-        var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        var (index, socket) = await ConnectFirstAsync(servers, 0, wait, cancel);
+        return new TcpLink(servers, index, socket, wait);
+    }
+
+    /// <summary>Tries the servers from <paramref name="start"/> on, round the list once; the first failure's words if none answers.</summary>
+    private static async Task<(int Index, Socket Socket)> ConnectFirstAsync(IReadOnlyList<IPEndPoint> servers, int start, TimeSpan wait, CancellationToken cancel)
+    {
+        ClientFailure? first = null;
+        for (var i = 0; i < servers.Count; i++)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timeout.CancelAfter(wait);
-            await socket.ConnectAsync(server, timeout.Token);
-            return new TcpLink(socket, server, wait);
+            var index = (start + i) % servers.Count;
+            var server = servers[index];
+            var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                timeout.CancelAfter(wait);
+                await socket.ConnectAsync(server, timeout.Token);
+                return (index, socket);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
+            {
+                socket.Dispose();
+                var why = e is SocketException s ? Describe(s) : $"no answer within {wait.TotalSeconds:0.#}s";
+                first ??= new ClientFailure(ExitCodes.CannotConnect, $"cannot connect to {server} over tcp: {why}");
+            }
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            socket.Dispose();
-            var why = e is SocketException s ? Describe(s) : $"no answer within {wait.TotalSeconds:0.#}s";
-            throw new ClientFailure(ExitCodes.CannotConnect, $"cannot connect to {server} over tcp: {why}");
-        }
+        throw first!;
     }
 
     public override async Task<IReadOnlyList<string>> RequestAsync(string request, TimeSpan? wait, CancellationToken cancel)
@@ -52,13 +83,35 @@ internal sealed class TcpLink : ServerLink
         var tag = Request.StartsWithWord(Encoding.UTF8.GetBytes(request), "POST"u8, out _) ? _tags.Next() : null;
         for (var attempt = 1; ; attempt++)
         {
-            var reply = await SendAndReadAsync(request, tag, wait ?? _wait, cancel);
+            var last = tag is null || attempt >= StorageRetries + _servers.Count - 1;
+            IReadOnlyList<string> reply;
+            try
+            {
+                reply = await SendAndReadAsync(request, tag, wait ?? _wait, cancel);
+            }
+            catch (ClientFailure lost) when (!last && _servers.Count > 1 && lost.ExitCode is ExitCodes.ServerClosed or ExitCodes.NoReply)
+            {
+                await FailOverAsync(cancel); // the node went away with the POST: the next one takes it, same tag
+                continue;
+            }
             // While a cluster's store moves to another node, POST gets ERR storage: store unavailable,
             // retry (PROTOCOL.md section 7). The same tag makes sending it again safe.
-            if (tag is null || attempt == StorageRetries || !reply[0].StartsWith(StorageError, StringComparison.Ordinal))
+            if (last || !reply[0].StartsWith(StorageError, StringComparison.Ordinal))
                 return reply;
             await Task.Delay(StorageRetryPause, cancel);
         }
+    }
+
+    /// <summary>Leaves the current server and connects to the next that answers.</summary>
+    private async Task FailOverAsync(CancellationToken cancel)
+    {
+        _socket.Dispose();
+        await _receiving;
+        await _stream.DisposeAsync();
+        ReplaceIncoming();
+        (_current, _socket) = await ConnectFirstAsync(_servers, _current + 1, _wait, cancel);
+        _stream = new NetworkStream(_socket, ownsSocket: false);
+        _receiving = StartReceiving();
     }
 
     /// <summary>Sends a POST that got <c>ERR storage</c> this many times in all.</summary>
@@ -104,19 +157,19 @@ internal sealed class TcpLink : ServerLink
         return Task.CompletedTask;
     }
 
-    private async Task ReceiveLoop()
+    private static async Task ReceiveLoop(NetworkStream stream, System.Threading.Channels.Channel<string> incoming)
     {
         try
         {
-            using var reader = new StreamReader(_stream, new UTF8Encoding(false), false, 8192, leaveOpen: true);
+            using var reader = new StreamReader(stream, new UTF8Encoding(false), false, 8192, leaveOpen: true);
             while (await reader.ReadLineAsync() is { } line)
-                Incoming.Writer.TryWrite(line);
+                incoming.Writer.TryWrite(line);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             // A reset ends the conversation like a close does; the reader sees the channel complete.
         }
-        Incoming.Writer.TryComplete();
+        incoming.Writer.TryComplete();
     }
 
     public override async ValueTask DisposeAsync()

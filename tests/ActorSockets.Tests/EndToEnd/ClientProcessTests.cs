@@ -155,6 +155,44 @@ public class ClientProcessTests
     }
 
     [Fact]
+    public async Task A_post_whose_server_went_away_is_sent_to_the_fallback_with_the_same_tag()
+    {
+        // Two stand-ins for cluster nodes: the first reads the POST and dies without a word, the second stores it.
+        using var dying = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        using var surviving = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        dying.Start();
+        surviving.Start();
+        string? toDying = null, toSurviving = null;
+        var dyingNode = Task.Run(async () =>
+        {
+            using var connection = await dying.AcceptTcpClientAsync();
+            toDying = await new StreamReader(connection.GetStream()).ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            connection.Client.Close(); // gone, with the note
+        });
+        var survivingNode = Task.Run(async () =>
+        {
+            using var connection = await surviving.AcceptTcpClientAsync();
+            using var reader = new StreamReader(connection.GetStream());
+            await using var writer = new StreamWriter(connection.GetStream()) { AutoFlush = true, NewLine = "\n" };
+            toSurviving = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            await writer.WriteLineAsync($"{toSurviving?.Split(' ')[0]} OK 9");
+            await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)); // until the client leaves
+        });
+        var fallback = (IPEndPoint)surviving.LocalEndpoint;
+        var (exit, stdout, stderr) = await RunAsync(
+            Target((IPEndPoint)dying.LocalEndpoint, "tcp", "--set", "service=notes", "--fallback", $"127.0.0.1:{fallback.Port}"), "POST kept\n");
+        await Task.WhenAll(dyingNode, survivingNode).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(exit == ExitCodes.Ok, stderr);
+        Assert.Equal("OK 9", stdout.Trim());
+        Assert.Matches(@"^@\S{16,} POST kept$", toDying);
+        Assert.Equal(toDying, toSurviving); // the same tag: a node that had stored it would answer its first OK
+    }
+
+    [Fact]
+    public async Task A_fallback_that_is_not_an_address_is_a_usage_error() =>
+        Assert.Equal(ExitCodes.BadUsage, (await RunAsync([.. Target(new IPEndPoint(IPAddress.Loopback, 5999), "tcp"), "--fallback", "node2"], "")).Exit);
+
+    [Fact]
     public async Task A_full_server_makes_the_client_exit_busy()
     {
         await using var server = await RunningServer.StartAsync("clients-limit=1", "timeout=off");
