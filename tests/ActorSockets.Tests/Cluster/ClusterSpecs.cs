@@ -39,6 +39,31 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_partitioned_store_node_stops_and_the_majority_writes_on_alone()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, partitionable: true, "service=notes", $"notes.sqlite-path={_folder.File("notes.db")}");
+        var storeNode = await cluster.SingletonNodeAsync("notes-store") ?? throw new Xunit.Sdk.XunitException("no notes store runs");
+        var minority = cluster.SystemOf(storeNode);
+        var everyNode = Enumerable.Range(0, cluster.Count).Select(cluster.EndPointOf).ToList();
+        // Writers go on through all three nodes, the cut-off one included, as clients that know nothing of the partition.
+        var writers = new NotesWriters(() => everyNode, writers: 4);
+        await TestCluster.WaitUntilAsync(() => writers.Acknowledged.Count >= 20, TimeSpan.FromSeconds(30), "20 notes acknowledged before the partition");
+        await cluster.PartitionAsync(storeNode);
+        writers.Mark();
+        var cutAt = DateTime.UtcNow;
+
+        // The minority (one node of three) downs itself and stops: its store with it.
+        await minority.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"the cut-off node stopped {(DateTime.UtcNow - cutAt).TotalSeconds:F1} s after the partition");
+        await TestCluster.WaitUntilAsync(() => writers.AcknowledgedSinceMark >= 20, TimeSpan.FromSeconds(60), "20 notes acknowledged after the partition");
+        await writers.StopAsync();
+
+        // One writer at a time: the majority's board holds every acknowledged note once, ids without a gap.
+        var board = await writers.AssertBoardsHoldEveryNoteOnceAsync(cluster.Alive.Select(cluster.EndPointOf));
+        output.WriteLine($"{writers.Acknowledged.Count} notes acknowledged, {board.Count} on the board");
+    }
+
+    [Fact]
     public async Task While_the_count_cannot_be_reached_nodes_admit_no_more_than_their_share()
     {
         await using var cluster = await TestCluster.StartAsync(3, "clients-limit=6", "timeout=off");

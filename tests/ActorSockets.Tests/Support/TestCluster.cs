@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Remote.Transport;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit;
 
 namespace ActorSockets.Tests.Support;
 
@@ -36,15 +38,25 @@ internal sealed class TestCluster : IAsyncDisposable
     public IEnumerable<int> Alive => Enumerable.Range(0, Count).Where(node => !_crashed[node]);
 
     /// <summary>Starts <paramref name="count"/> nodes with <paramref name="sets"/> and waits until every one sees all of them up.</summary>
-    public static async Task<TestCluster> StartAsync(int count, params string[] sets)
+    public static Task<TestCluster> StartAsync(int count, params string[] sets) => StartAsync(count, partitionable: false, sets);
+
+    /// <param name="partitionable">
+    /// Runs remoting through Akka's throttler (<c>trttl</c>), so that <see cref="PartitionAsync"/> can cut
+    /// links. Its addresses are <c>akka.trttl.tcp://…</c>, so the seed nodes are given in Akka's own key.
+    /// </param>
+    public static async Task<TestCluster> StartAsync(int count, bool partitionable, params string[] sets)
     {
         var ports = FreePorts(count);
         var seeds = string.Join(",", ports.Select(port => $"127.0.0.1:{port}"));
+        var throttled = "akka.remote.dot-netty.tcp.applied-adapters = [trttl]\n" +
+            $"akka.cluster.seed-nodes = [{string.Join(",", ports.Select(port => $"\"akka.trttl.tcp://ActorSockets@127.0.0.1:{port}\""))}]\n";
         var nodes = new RunningServer[count];
         for (var i = 0; i < count; i++)
         {
-            nodes[i] = await RunningServer.StartWithAkkaAsync(CrashOnTerminate,
-                [.. sets, "cluster.enabled=on", $"cluster.port={ports[i]}", $"cluster.seed-nodes={seeds}"]);
+            nodes[i] = partitionable
+                ? await RunningServer.StartWithAkkaAsync(CrashOnTerminate + "\n" + throttled, [.. sets, "cluster.enabled=on", $"cluster.port={ports[i]}"])
+                : await RunningServer.StartWithAkkaAsync(CrashOnTerminate,
+                    [.. sets, "cluster.enabled=on", $"cluster.port={ports[i]}", $"cluster.seed-nodes={seeds}"]);
         }
         var cluster = new TestCluster(nodes);
         await WaitUntilAsync(() => cluster.Alive.All(node => cluster.UpSeenBy(node) == count), FormWait, $"{count} nodes up");
@@ -77,6 +89,25 @@ internal sealed class TestCluster : IAsyncDisposable
         _crashed[node] = true;
         await SystemOf(node).Terminate().WaitAsync(TimeSpan.FromSeconds(20));
     }
+
+    /// <summary>
+    /// Cuts every link between <paramref name="node"/> and the others, both ways (a cluster started
+    /// partitionable only). The node is then on its own: the others' resolver downs it, and it downs
+    /// itself and stops, so it counts as gone from here on.
+    /// </summary>
+    public async Task PartitionAsync(int node)
+    {
+        var others = Alive.Where(other => other != node).ToList();
+        var addressOf = (int n) => Akka.Cluster.Cluster.Get(SystemOf(n)).SelfAddress;
+        foreach (var other in others)
+        {
+            Assert.True(await Transport(node).ManagementCommand(new SetThrottle(addressOf(other), ThrottleTransportAdapter.Direction.Both, Blackhole.Instance)));
+            Assert.True(await Transport(other).ManagementCommand(new SetThrottle(addressOf(node), ThrottleTransportAdapter.Direction.Both, Blackhole.Instance)));
+        }
+        _crashed[node] = true;
+    }
+
+    private Akka.Remote.RemoteTransport Transport(int node) => ((Akka.Remote.IRemoteActorRefProvider)((ExtendedActorSystem)SystemOf(node)).Provider).Transport;
 
     public static Task WaitUntilAsync(Func<bool> condition, TimeSpan wait, string what) => WaitUntilAsync(() => Task.FromResult(condition()), wait, what);
 
