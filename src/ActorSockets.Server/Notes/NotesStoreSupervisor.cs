@@ -47,7 +47,8 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     /// <summary>The database's lock, while this store holds it (cluster mode).</summary>
     private IDisposable? _ownership;
     private bool _handingOver;
-    private readonly long _startedAtMs = Environment.TickCount64;
+    /// <summary>When the current store was started, for the log line that says how long its recovery took.</summary>
+    private long _storeStartedMs;
 
     public NotesStoreSupervisor(int snapshotEvery, Func<IDisposable>? claimDatabase)
     {
@@ -172,6 +173,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
                 return;
             }
         }
+        _storeStartedMs = Environment.TickCount64;
         // The board runs where its supervisor runs: on the background dispatcher in the server (its
         // journal may block), wherever a test puts it.
         _store = Context.ActorOf(NotesStoreActor.Props(_snapshotEvery, Self).WithDispatcher(Context.Props.Dispatcher), "board");
@@ -191,7 +193,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
         _acknowledgedCount = board.Count;
         _storeReady = true;
         if (NodeAddress is { } node)
-            _log.Info("notes store ready on this node ({0}): {1} notes, recovered in {2} ms", node, board.Count, Environment.TickCount64 - _startedAtMs);
+            _log.Info("notes store ready on this node ({0}): {1} notes, recovered in {2} ms", node, board.Count, Environment.TickCount64 - _storeStartedMs);
         while (_waiting.TryTakeFirst(out var held))
             _store!.Tell(held, ReplyTo(held));
         Timers.Cancel(ExpireTimerKey);
