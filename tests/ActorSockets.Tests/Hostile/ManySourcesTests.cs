@@ -37,10 +37,11 @@ public class ManySourcesTests
                 await Task.Delay(200);
             }
             Assert.StartsWith("STATS clients=1/500 ", stats);
-            // A session gives its place back as it ends, a moment before its actor has stopped.
+            // A session gives its place back as it ends, a moment before its actor has stopped. At most
+            // the observer's own session is left (it too times out after a second of silence).
             while (SessionActors(server) > 1 && DateTime.UtcNow < deadline)
                 await Task.Delay(200);
-            Assert.Equal(1, SessionActors(server)); // the observer's: none of the 200 is left
+            Assert.InRange(SessionActors(server), 0, 1);
         }
         finally
         {
