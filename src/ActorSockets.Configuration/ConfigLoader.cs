@@ -25,9 +25,6 @@ public static partial class ConfigLoader
         return new LoadedConfig(config, SettingsReader.Read(Flatten(config)));
     }
 
-    /// <summary>The one key that takes a list; the reader gets its items joined by commas.</summary>
-    private const string ListKey = "cluster.seed-nodes";
-
     /// <summary>The values under <c>actor-sockets</c>, nested keys joined by dots, each as its text.</summary>
     public static IReadOnlyDictionary<string, string> Flatten(Config config)
     {
@@ -48,7 +45,7 @@ public static partial class ConfigLoader
             var key = prefix + name;
             if (value.IsObject())
                 Collect(value.GetObject(), key + ".", values);
-            else if (value.IsArray() && key == ListKey)
+            else if (value.IsArray() && key == SettingsReader.ListKey)
                 values[key] = string.Join(",", value.GetArray().Select(item => item.GetString()));
             else if (value.IsArray())
                 throw new SettingsException($"config error: {SettingsReader.Root}.{key} is a list; it takes one value");

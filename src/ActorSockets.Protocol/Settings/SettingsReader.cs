@@ -48,6 +48,9 @@ public static class SettingsReader
         ChatMaxMessageBytes, ChatResponder, DebugCrashCommand, View, ClusterEnabled, ClusterHostname, ClusterPortSpec, ClusterSeedNodes,
     ];
 
+    /// <summary>The one key that takes a list (HOCON's <c>[…]</c>); the loader hands its items over joined by commas.</summary>
+    public static string ListKey => ClusterSeedNodes.Key;
+
     /// <summary>Every key the program knows, with what it allows (for the error line and the docs).</summary>
     public static readonly IReadOnlyDictionary<string, string> Keys = Specs.ToDictionary(spec => spec.Key, spec => spec.Allowed);
 
@@ -136,8 +139,11 @@ public static class SettingsReader
         if (!values.TryGetValue(ClusterHostname.Key, out var text))
             return ClusterHostname.DefaultText;
         var host = text.Trim();
-        return host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || c is '/' or '@' or '"') ? throw ClusterHostname.Refuse(text) : host;
+        return host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || BreaksAkkaAddress(c)) ? throw ClusterHostname.Refuse(text) : host;
     }
+
+    /// <summary>A character that cannot stand in the host of an Akka address (<c>akka.tcp://System@host:port</c>).</summary>
+    private static bool BreaksAkkaAddress(char c) => c is '/' or '@' or '"';
 
     /// <summary>
     /// A HOCON list arrives joined by commas (<see cref="ClusterSeedNodes"/> is the one list key); so
@@ -155,7 +161,7 @@ public static class SettingsReader
         foreach (var entry in entries)
         {
             var colon = entry.LastIndexOf(':');
-            if (colon <= 0 || entry[..colon].Any(c => c is '/' or '@' or '"')
+            if (colon <= 0 || entry[..colon].Any(BreaksAkkaAddress)
                 || !int.TryParse(entry[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
                 throw ClusterSeedNodes.Refuse(text, $"\"{entry}\" is not host:port; {ClusterSeedNodes.Allowed}");
         }

@@ -50,7 +50,8 @@ public sealed class ClusterCountActor : UntypedActor
                 reserve.ReplyTo.Tell(new PlaceDenied(reserve.Reservation));
                 break;
             case ReservePlace reserve:
-                _nodes[reserve.Node] = Of(reserve.Node) with { Clients = Of(reserve.Node).Clients + 1 };
+                var reserving = Of(reserve.Node);
+                _nodes[reserve.Node] = reserving with { Clients = reserving.Clients + 1 };
                 reserve.ReplyTo.Tell(new PlaceReserved(reserve.Reservation));
                 break;
             case PlaceReleased released when _nodes.TryGetValue(released.Node, out var node):

@@ -15,9 +15,6 @@ internal sealed class ClusterPlaces(IActorRef count, string node, IActorRef limi
     private long _nextReservation = 1;
     private long _lastHeardMs = long.MinValue / 2;
 
-    /// <summary>This node's cluster address, as the count names it.</summary>
-    public string Node => node;
-
     /// <summary>Whether the count answered within the last two report periods; if not, admissions go by the node's share.</summary>
     public bool Reachable => Environment.TickCount64 - _lastHeardMs <= 2 * ServerTuning.ClusterFiguresInterval.TotalMilliseconds;
 

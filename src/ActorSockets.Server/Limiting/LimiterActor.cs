@@ -226,28 +226,29 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
 
     private int NodesUp() => Akka.Cluster.Cluster.Get(Context.System).State.Members.Count(member => member.Status == Akka.Cluster.MemberStatus.Up);
 
-    private ClusterCountProtocol.NodeTotals MyTotals() =>
-        new(_clients + (_cluster?.Waiting ?? 0), _admitted, _refused, _timeouts, _crashes, _requests);
+    /// <summary>This node's figures; <paramref name="clients"/> as the caller counts them.</summary>
+    private ClusterCountProtocol.NodeTotals Totals(int clients) => new(clients, _admitted, _refused, _timeouts, _crashes, _requests);
+
+    /// <summary>What this node reports to the cluster's count: its clients and the places it is still asking for.</summary>
+    private ClusterCountProtocol.NodeTotals MyTotals() => Totals(_clients + (_cluster?.Waiting ?? 0));
 
     /// <summary>STATS: this node's figures, or in cluster mode the cluster's (the others' as last reported) and the nodes up.</summary>
     private StatsSnapshot Stats()
     {
         if (_cluster is null)
             return new StatsSnapshot(_clients, Limit, _admitted, _refused, _timeouts, _crashes, _requests);
-        var all = _cluster.Others().Plus(new ClusterCountProtocol.NodeTotals(_clients, _admitted, _refused, _timeouts, _crashes, _requests));
+        var all = _cluster.Others().Plus(Totals(_clients));
         return new StatsSnapshot(all.Clients, Limit, all.Admitted, all.Refused, all.Timeouts, all.Crashes, all.Requests, NodesUp());
     }
 
     /// <summary>For the live view: the STATS figures and the newest sessions (the view draws a few; thousands are counted).</summary>
     private LiveView.LiveViewProtocol.LimiterPicture Picture()
     {
-        var stats = Stats();
         var recent = _sessions.Values.OrderByDescending(record => record.Id).Take(LiveView.LiveViewRenderer.SessionLines)
             .Select(record => new LiveView.LiveViewProtocol.SessionLine(record.Id, record.Remote.ToString() ?? "", record.Gone, record.Requests,
                 record.LastActivityMs, record.Gauge.AwaitingService))
             .ToList();
-        return new LiveView.LiveViewProtocol.LimiterPicture(stats.Clients, stats.ClientsLimit, stats.Admitted, stats.Refused, stats.Timeouts,
-            stats.Crashes, stats.Requests, stats.Nodes, _sessions.Count, recent);
+        return new LiveView.LiveViewProtocol.LimiterPicture(Stats(), _sessions.Count, recent);
     }
 
     private void WaitForPlace(object admit)

@@ -12,7 +12,7 @@ public static class LiveViewProtocol
     /// <param name="Waiting">It waits for its service's answer (the notes store, the chat's crypto work or operator).</param>
     public sealed record SessionLine(long Id, string Remote, bool Ending, long Requests, long LastActivityMs, bool Waiting = false);
 
+    /// <param name="Stats">The figures STATS shows.</param>
     /// <param name="Sessions">Every session alive; <paramref name="Recent"/> are the newest of them, newest first.</param>
-    public sealed record LimiterPicture(int Clients, int Limit, long Admitted, long Refused, long Timeouts, long Crashes, long Requests,
-        int? Nodes, int Sessions, IReadOnlyList<SessionLine> Recent);
+    public sealed record LimiterPicture(Sessions.SessionProtocol.StatsSnapshot Stats, int Sessions, IReadOnlyList<SessionLine> Recent);
 }

@@ -44,9 +44,12 @@ public static class LiveViewRenderer
         return new Rows(tree, table);
     }
 
-    private static string Figures(LimiterPicture p) =>
-        $"clients [bold]{p.Clients}/{p.Limit}[/]  admitted {p.Admitted}  refused {p.Refused}  timeouts {p.Timeouts}  " +
-        $"crashes {p.Crashes}  requests {p.Requests}" + (p.Nodes is { } nodes ? $"  nodes {nodes}" : "");
+    private static string Figures(LimiterPicture picture)
+    {
+        var p = picture.Stats;
+        return $"clients [bold]{p.Clients}/{p.ClientsLimit}[/]  admitted {p.Admitted}  refused {p.Refused}  timeouts {p.Timeouts}  " +
+            $"crashes {p.Crashes}  requests {p.Requests}" + (p.Nodes is { } nodes ? $"  nodes {nodes}" : "");
+    }
 
     private static string SessionText(SessionLine s, IdleTimeout timeout, long nowMs)
     {

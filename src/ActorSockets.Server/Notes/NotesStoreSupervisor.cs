@@ -94,8 +94,8 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
             case HandOver:
                 OnHandOver();
                 break;
-            case StoreNote store when _handingOver:
-                store.ReplyTo.Tell(new NoteNotStored(Replies.StoreUnavailable, store.Correlation));
+            case StoreNote when _handingOver:
+                Answer(message, Replies.StoreUnavailable);
                 break;
             case StoreNote or GetNotes when _storeReady && _store is not null:
                 _store.Forward(message);

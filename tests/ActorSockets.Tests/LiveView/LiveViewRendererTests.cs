@@ -3,6 +3,7 @@ using ActorSockets.Server.LiveView;
 using Spectre.Console.Testing;
 using Xunit;
 using static ActorSockets.Server.LiveView.LiveViewProtocol;
+using StatsSnapshot = ActorSockets.Server.Sessions.SessionProtocol.StatsSnapshot;
 
 namespace ActorSockets.Tests.LiveView;
 
@@ -22,7 +23,7 @@ public sealed class LiveViewRendererTests
     [Fact]
     public void It_draws_the_listener_the_limiters_figures_and_a_line_per_session_with_its_idle_time_left()
     {
-        var picture = new LimiterPicture(2, 5, 12, 3, 1, 1, 480, null, 3,
+        var picture = new LimiterPicture(new StatsSnapshot(2, 5, 12, 3, 1, 1, 480), 3,
         [
             new SessionLine(7, "127.0.0.1:50486", Ending: false, Requests: 12, LastActivityMs: 10_000),
             new SessionLine(6, "127.0.0.1:50480", Ending: true, Requests: 1, LastActivityMs: 0),
@@ -52,7 +53,7 @@ public sealed class LiveViewRendererTests
     {
         var recent = Enumerable.Range(0, LiveViewRenderer.SessionLines)
             .Select(i => new SessionLine(5000 - i, $"10.0.0.1:{40000 + i}", false, 1, 0)).ToList();
-        var drawn = Draw(new LimiterPicture(5000, 10000, 5000, 0, 0, 0, 5000, 3, 5000, recent), [], nowMs: 0, "clients-limit=10000");
+        var drawn = Draw(new LimiterPicture(new StatsSnapshot(5000, 10000, 5000, 0, 0, 0, 5000, Nodes: 3), 5000, recent), [], nowMs: 0, "clients-limit=10000");
 
         Assert.Contains("session-5000", drawn);
         Assert.Contains($"… and {5000 - LiveViewRenderer.SessionLines} older session(s)", drawn);
