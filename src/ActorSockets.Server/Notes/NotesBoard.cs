@@ -83,12 +83,14 @@ public sealed class NotesBoard
     /// The notes with ids after <paramref name="afterId"/> up to <paramref name="upToId"/> (the board's
     /// end when 0), oldest first: how many there are, and the first of them, at most
     /// <paramref name="maxNotes"/> and <paramref name="maxBytes"/> of text (always at least one, if any).
+    /// Any ids are answered, however large: a client's <c>GET 9223372036854775807</c> is an empty range.
     /// </summary>
     public (long Remaining, IReadOnlyList<Note> Notes) Range(long afterId, long upToId, int maxNotes, int maxBytes)
     {
         var end = upToId <= 0 ? Count : Math.Min(upToId, Count);
-        var start = Math.Max(afterId, 0);
-        var remaining = Math.Max(end - start, 0);
+        // Clamped to the end before any arithmetic: start + 1 below then never overflows.
+        var start = Math.Clamp(afterId, 0, end);
+        var remaining = end - start;
         var notes = new List<Note>();
         var bytes = 0;
         for (var id = start + 1; id <= end && notes.Count < maxNotes; id++)

@@ -62,11 +62,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
             _draining = true;
             StopIfDrained();
         });
-        Command<GetNotes>(get =>
-        {
-            var (remaining, notes) = _board.Range(get.AfterId, get.UpToId, get.MaxNotes, get.MaxBytes);
-            get.ReplyTo.Tell(new NotesChunk(_board.Count, remaining, notes, get.Correlation));
-        });
+        Command<GetNotes>(get => Read(_board, get));
         Command<SaveSnapshotSuccess>(saved =>
         {
             _snapshotting = false;
@@ -86,6 +82,13 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     /// <summary>The store alone, reporting to <paramref name="owner"/> (nobody by default).</summary>
     public static Props Props(int snapshotEvery, IActorRef? owner = null) =>
         Akka.Actor.Props.Create(() => new NotesStoreActor(snapshotEvery, owner ?? ActorRefs.Nobody));
+
+    /// <summary>Answers a read from <paramref name="board"/>: the store's and, while it is down, its supervisor's.</summary>
+    internal static void Read(NotesBoard board, GetNotes get)
+    {
+        var (remaining, notes) = board.Range(get.AfterId, get.UpToId, get.MaxNotes, get.MaxBytes);
+        get.ReplyTo.Tell(new NotesChunk(board.Count, remaining, notes, get.Correlation));
+    }
 
     private void Store(StoreNote store)
     {

@@ -101,8 +101,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
                 _store.Forward(message);
                 break;
             case GetNotes get when _board is not null:
-                var (remaining, notes) = _board.Range(get.AfterId, get.UpToId, get.MaxNotes, get.MaxBytes);
-                get.ReplyTo.Tell(new NotesChunk(_board.Count, remaining, notes, get.Correlation));
+                NotesStoreActor.Read(_board, get);
                 break;
             case StoreNote or GetNotes:
                 Hold(message);

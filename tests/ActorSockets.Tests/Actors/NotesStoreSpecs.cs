@@ -154,6 +154,20 @@ public class NotesBoardTests
         Assert.NotNull(NotesBoard.From(board.ToSnapshot()).FindByKey($"key-{NotesBoard.RememberedKeys + 2:D12}"));
     }
 
+    [Theory]
+    [InlineData(long.MaxValue, 0L)]
+    [InlineData(long.MaxValue - 1, 0L)]
+    [InlineData(long.MaxValue, 1L)]
+    [InlineData(3L, 0L)]
+    [InlineData(4L, 2L)]
+    public void Any_range_past_the_end_is_empty_and_never_throws(long afterId, long upToId)
+    {
+        var board = NotesBoard.Empty.Apply(new NoteAdded(1, "a")).Apply(new NoteAdded(2, "b")).Apply(new NoteAdded(3, "c"));
+        var (remaining, notes) = board.Range(afterId, upToId, 10, 1000);
+        Assert.Equal(0, remaining);
+        Assert.Empty(notes);
+    }
+
     [Fact]
     public void A_snapshot_round_trips_the_board()
     {
