@@ -9,6 +9,9 @@ namespace ActorSockets.Configuration;
 /// <summary>Loads and validates the settings of PROTOCOL.md section 6 from a HOCON file and overrides.</summary>
 public static partial class ConfigLoader
 {
+    /// <summary>No known key is more than this many dots deep (<c>cluster.tls.mode</c> has two).</summary>
+    private const int MaxKeyDepth = 4;
+
     /// <summary>Throws <see cref="SettingsException"/> with one readable line when anything is wrong.</summary>
     public static LoadedConfig Load(ConfigSources sources)
     {
@@ -43,6 +46,12 @@ public static partial class ConfigLoader
         foreach (var (name, value) in node.Items)
         {
             var key = prefix + name;
+            if (value.Values.Any(part => part is HoconSubstitution { Path: null or "" }))
+                // Akka resolves the substitutions it understands; what is left would read as an object
+                // that holds itself.
+                throw new SettingsException($"config error: {SettingsReader.Root}.{key} has a substitution that cannot be resolved");
+            if (value.IsObject() && prefix.Count(c => c == '.') >= MaxKeyDepth)
+                throw new SettingsException($"config error: {SettingsReader.Root}.{key} nests deeper than any known key");
             if (value.IsObject())
                 Collect(value.GetObject(), key + ".", values);
             else if (value.IsArray() && key == SettingsReader.ListKey)
@@ -58,18 +67,16 @@ public static partial class ConfigLoader
     {
         if (path is null)
             return Config.Empty;
-        if (!File.Exists(path))
-            throw new SettingsException($"config error: config file '{path}' not found");
+        var text = HoconText.Read(path);
         Config config;
-        string text;
         try
         {
-            text = File.ReadAllText(path);
             config = ConfigurationFactory.ParseString(text);
         }
-        catch (Exception e) when (e is ConfigurationException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ConfigurationException or FormatException or NullReferenceException)
         {
-            throw new SettingsException($"config error: cannot read '{path}': {e.Message}");
+            // (Akka's parser throws NullReferenceException on HOCON it does not support.)
+            throw new SettingsException($"config error: cannot read '{path}': {e.Message.Split('\n')[0].Trim()}");
         }
         // Akka's parser is lenient: a mangled file can parse to nothing and the defaults would serve unnoticed.
         if (config.Root.GetObject().Items.Count == 0 && HasContent(text))

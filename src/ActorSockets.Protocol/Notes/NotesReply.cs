@@ -22,6 +22,17 @@ public static class NotesReply
 
     public static string More(long lastIdSent) => $"MORE {lastIdSent.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>
+    /// The reply to a UDP page whose first note does not fit in a datagram: which note, and how to go on
+    /// past it (docs/PROTOCOL-NOTES.md).
+    /// </summary>
+    public static string NoteTooLargeForPage(Note note, int maxDatagramBytes)
+    {
+        var id = note.Id.ToString(CultureInfo.InvariantCulture);
+        return $"ERR too-long: note {id} ({Encoding.UTF8.GetByteCount(note.Text)} bytes) does not fit in a {maxDatagramBytes}-byte datagram; " +
+            $"read it over TCP, or GET {id} for the notes after it";
+    }
+
     public static void WriteNote(IBufferWriter<byte> output, ReadOnlySpan<byte> tag, Note note) =>
         Replies.WriteLine(output, tag, $"{note.Id.ToString(CultureInfo.InvariantCulture)} {note.Text}");
 

@@ -99,6 +99,9 @@ public static class SettingsReader
             throw NotesStore.Refuse("memory", "sqlite in cluster mode: the nodes share one board, so its journal must outlive any node");
         if (settings is { ClusterEnabled: true, Transport: Transport.Tcp } && settings.Port != 0 && settings.Port == settings.ClusterPort)
             throw ClusterPortSpec.Refuse(settings.ClusterPort.ToString(CultureInfo.InvariantCulture), "another port than the server's own port");
+        if (settings is { Transport: Transport.Udp, UdpRateLimit: not RateLimitMode.Off } && settings.UdpMaxDatagramBytes > settings.UdpRateLimitBytes)
+            throw UdpRateLimitBytes.Refuse(settings.UdpRateLimitBytes.ToString(CultureInfo.InvariantCulture),
+                $"at least udp.max-datagram-bytes ({settings.UdpMaxDatagramBytes}): a reply larger than a second's budget would never be sent");
         var worstPage = Notes.NotesReply.WorstSingleNotePage(settings.NotesMaxNoteBytes);
         if (settings.Service == ServiceKind.Notes && settings.Transport == Transport.Udp && worstPage > settings.UdpMaxDatagramBytes)
             throw new SettingsException(

@@ -14,10 +14,12 @@ namespace ActorSockets.Server.Hosting;
 /// </summary>
 public static class AkkaConfigCheck
 {
-    public static void Check(Config akkaConfig)
+    public static void Check(Config akkaConfig, bool clusterEnabled)
     {
         foreach (var key in new[] { "akka.loglevel", "akka.stdout-loglevel" })
             CheckLogLevel(akkaConfig, key);
+        if (!clusterEnabled)
+            CheckProviderIsLocal(akkaConfig);
         // Silent: the check's own start and stop are no news to anyone.
         var quiet = ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF\nakka.log-config-on-start = off")
             .WithFallback(akkaConfig);
@@ -31,6 +33,24 @@ public static class AkkaConfigCheck
         {
             throw new SettingsException($"config error: the akka settings cannot be used: {Innermost(e)}");
         }
+    }
+
+    /// <summary>
+    /// Outside cluster mode nothing of ours talks to other nodes: a <c>remote</c> or <c>cluster</c>
+    /// provider would only open Akka.Remote's port (0.0.0.0:2552 by default) to whoever reaches it.
+    /// </summary>
+    private static void CheckProviderIsLocal(Config config)
+    {
+        var provider = config.GetString("akka.actor.provider", null);
+        if (provider is null)
+            return;
+        var opensRemoting = (provider.Equals("remote", StringComparison.OrdinalIgnoreCase)
+            || provider.Equals("cluster", StringComparison.OrdinalIgnoreCase)
+            || (Type.GetType(provider) is { } type && type != typeof(LocalActorRefProvider)));
+        if (!opensRemoting)
+            return; // local, or a name Akka itself will refuse
+        throw SettingsException.Invalid("akka.actor.provider", provider,
+            "local outside cluster mode (it would open Akka.Remote's port to anyone); set actor-sockets.cluster.enabled = on for a cluster");
     }
 
     private static void CheckLogLevel(Config config, string key)

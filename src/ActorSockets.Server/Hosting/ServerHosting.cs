@@ -38,7 +38,7 @@ public static class ServerHosting
         var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings, prepared.NotesDatabase) : Config.Empty;
         try
         {
-            AkkaConfigCheck.Check(hocon.WithFallback(ServerHocon.Defaults).WithFallback(persistence));
+            AkkaConfigCheck.Check(hocon.WithFallback(ServerHocon.Defaults).WithFallback(persistence), settings.ClusterEnabled);
         }
         catch
         {

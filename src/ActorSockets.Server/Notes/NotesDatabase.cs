@@ -40,6 +40,7 @@ public sealed class NotesDatabase : IDisposable
     {
         var path = MakeFolder(configuredPath);
         var ownership = TakeOwnership(configuredPath, path);
+        var journalWasThere = File.Exists(path + "-journal");
         try
         {
             Check(configuredPath, path);
@@ -47,7 +48,11 @@ public sealed class NotesDatabase : IDisposable
         }
         catch
         {
+            // Refused: leave nothing of ours beside a file that is no database (/dev/null, say).
             ownership.Dispose();
+            File.Delete(path + ".lock");
+            if (!journalWasThere)
+                File.Delete(path + "-journal");
             throw;
         }
     }
@@ -109,24 +114,56 @@ public sealed class NotesDatabase : IDisposable
         return ownership;
     }
 
-    /// <summary>Reads the schema: a file of another kind, or one SQLite cannot open, fails here and not on the first request.</summary>
+    /// <summary>
+    /// Reads the schema and proves a write: a file of another kind, one SQLite cannot open, or one that
+    /// swallows writes (<c>/dev/null</c> reads as an empty database) fails here and not on the first
+    /// request. The proof marks the file as ours in SQLite's header (<c>application_id</c>) and reads
+    /// the mark back through a new connection; a file marked by another program is refused.
+    /// </summary>
     private static void Check(string configuredPath, string path)
     {
         try
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            var existing = ReadApplicationId(path);
+            if (existing != ApplicationId && existing != 0)
+                throw SettingsException.Invalid(Key, configuredPath, $"it is another program's SQLite database (application_id {existing})");
+            if (existing == 0)
             {
-                DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false,
-            }.ToString());
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM sqlite_master";
-            command.ExecuteScalar();
+                using var connection = Connect(path);
+                using var mark = connection.CreateCommand();
+                mark.CommandText = $"PRAGMA application_id = {ApplicationId}";
+                mark.ExecuteNonQuery();
+            }
+            if (ReadApplicationId(path) != ApplicationId)
+                throw SettingsException.Invalid(Key, configuredPath, "what is written to it cannot be read back (is it a regular file?)");
         }
         catch (SqliteException e)
         {
             throw SettingsException.Invalid(Key, configuredPath, $"it cannot be used as a notes database: {e.Message}");
         }
+    }
+
+    /// <summary>"ASNB" (ActorSockets notes board) in SQLite's header, as <c>PRAGMA application_id</c> intends.</summary>
+    private const int ApplicationId = 0x41534E42;
+
+    private static long ReadApplicationId(string path)
+    {
+        using var connection = Connect(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master; PRAGMA application_id";
+        using var reader = command.ExecuteReader();
+        reader.NextResult();
+        return reader.Read() ? reader.GetInt64(0) : 0;
+    }
+
+    private static SqliteConnection Connect(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false,
+        }.ToString());
+        connection.Open();
+        return connection;
     }
 
     /// <summary>Gives the database up (the lock file stays, unlocked, for the next server).</summary>

@@ -114,6 +114,12 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
     private ServiceStep WritePage(NotesChunk chunk, IBufferWriter<byte> reply)
     {
         var fit = NotesReply.FitPage(_tag.Length, chunk.Total, chunk.Notes, chunk.Remaining, _settings.UdpMaxDatagramBytes);
+        if (fit == 0 && chunk.Notes.Count > 0)
+        {
+            // A note stored through TCP, or under a larger notes.max-note-bytes, can be larger than any page.
+            Replies.WriteLine(reply, _tag, NotesReply.NoteTooLargeForPage(chunk.Notes[0], _settings.UdpMaxDatagramBytes));
+            return ServiceStep.Complete;
+        }
         Replies.WriteLine(reply, _tag, NotesReply.Header(chunk.Total, fit));
         for (var i = 0; i < fit; i++)
             NotesReply.WriteNote(reply, _tag, chunk.Notes[i]);

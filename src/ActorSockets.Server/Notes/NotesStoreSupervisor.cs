@@ -166,8 +166,9 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
             catch (Protocol.Settings.SettingsException e)
             {
                 // Another process still writes the journal (a node the cluster has just downed, say):
-                // two writers would hand out the same ids, so wait for it to let go.
-                OnFailing(e.Message);
+                // two writers would hand out the same ids, so wait for it to let go. The log names the
+                // file and its holder; a client learns only what it can act on, and no server path.
+                OnFailing(e.Message, Replies.StoreUnavailable);
                 ScheduleRestart();
                 return;
             }
@@ -198,11 +199,13 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
         Timers.Cancel(ExpireTimerKey);
     }
 
-    private void OnFailing(string reason)
+    /// <param name="reason">For the log.</param>
+    /// <param name="clientReason">For <c>ERR storage</c> replies, when the log's words are not for clients.</param>
+    private void OnFailing(string reason, string? clientReason = null)
     {
         if (_failure is null)
             _log.Warning("notes storage failing: {0}; POST gets ERR storage until it works again (the store restarts with back-off)", reason);
-        _failure = reason;
+        _failure = clientReason ?? reason;
     }
 
     private void OnWorking()

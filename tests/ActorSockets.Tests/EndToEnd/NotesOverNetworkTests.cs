@@ -54,6 +54,26 @@ public class NotesOverNetworkTests : IDisposable
             ((UdpTestClient)client).Dispose();
     }
 
+    [Fact]
+    public async Task A_note_too_large_for_any_udp_page_is_named_in_the_page_and_can_be_stepped_over()
+    {
+        var big = new string('b', 1500);
+        await using (var tcp = await RunningServer.StartAsync(Sets("tcp", 4, "notes.max-note-bytes=2000")))
+        {
+            await using var writer = await TcpTestClient.ConnectAsync(tcp.EndPoint);
+            Assert.Equal("OK 1\n", await writer.AskAsync("POST small"));
+            Assert.Equal("OK 2\n", await writer.AskAsync("POST " + big));
+            Assert.Equal("OK 3\n", await writer.AskAsync("POST after"));
+        }
+        await using var udp = await RunningServer.StartAsync(Sets("udp", 4));
+        using var reader = new UdpTestClient(udp.EndPoint);
+        Assert.Equal("NOTES 3 1\n1 small\nMORE 1\n", await reader.AskAsync("GET"));
+        Assert.Equal("ERR too-long: note 2 (1500 bytes) does not fit in a 1232-byte datagram; read it over TCP, or GET 2 for the notes after it\n",
+            await reader.AskAsync("GET 1"));
+        Assert.Equal("NOTES 3 1\n3 after\n", await reader.AskAsync("GET 2"));
+        Assert.Equal("PONG\n", await reader.AskAsync("PING")); // the session lives on
+    }
+
     [Theory]
     [MemberData(nameof(Transports))]
     public async Task Post_and_get_answer_exactly_as_the_protocol_says(string transport, int ip)

@@ -100,6 +100,10 @@ public class ServerProcessTests
     [InlineData(new[] { "--set", "timeuot=5s" }, "actor-sockets.timeuot is not a known key")]
     [InlineData(new[] { "--config", "/nonexistent/dir/server.conf" }, "config file '/nonexistent/dir/server.conf' not found")]
     [InlineData(new[] { "--set", "service=chat", "--set", "chat.server-key=/dev/null" }, "actor-sockets.chat.server-key = \"/dev/null\" is not allowed")]
+    [InlineData(new[] { "--set", "service=notes", "--set", "notes.sqlite-path=/dev/null" }, "actor-sockets.notes.sqlite-path = \"/dev/null\" is not allowed")]
+    [InlineData(new[] { "--set", "transport=udp", "--set", "udp.rate-limit=on", "--set", "udp.max-datagram-bytes=20000", "--set", "udp.rate-limit-bytes=16384" },
+        "actor-sockets.udp.rate-limit-bytes = \"16384\" is not allowed: at least udp.max-datagram-bytes (20000)")]
+    [InlineData(new[] { "--config", "/dev/zero" }, "config error: '/dev/zero' is over 1024 KiB")]
     public async Task A_bad_setting_stops_the_server_before_binding_with_one_clear_line(string[] args, string expected)
     {
         await using var server = ProcessRunner.Start(RepoPaths.ServerDll, args);
@@ -112,6 +116,9 @@ public class ServerProcessTests
     [InlineData("akka { loglevel = LOUD }", "config error: akka.loglevel = \"LOUD\" is not allowed: OFF, DEBUG, INFO, WARNING or ERROR")]
     [InlineData("akka.actor.provider = \"No.Such.Provider, Nowhere\"", "config error: the akka settings cannot be used: 'akka.actor.provider' is not a valid type name")]
     [InlineData("akka.actor.default-dispatcher.type = Bogus", "config error: the akka settings cannot be used: Could not resolve dispatcher type Bogus")]
+    [InlineData("akka.actor.provider = cluster", "config error: akka.actor.provider = \"cluster\" is not allowed: local outside cluster mode")]
+    [InlineData("include required(\"missing.conf\")", "config error: '")]
+    [InlineData("include \"absent.conf\"\nactor-sockets.clients-limit = 0", "config error: actor-sockets.clients-limit = \"0\" is not allowed")]
     public async Task A_bad_akka_section_stops_the_server_with_one_line_and_exit_3(string akkaSection, string expected)
     {
         using var folder = new TempFolder();
