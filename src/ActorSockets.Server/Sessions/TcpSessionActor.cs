@@ -19,10 +19,17 @@ namespace ActorSockets.Server.Sessions;
 /// stops); the actor stops on the <see cref="Tcp.ConnectionClosed"/> event. A client that does not
 /// read while the session ends is aborted after <see cref="ServerTuning.CloseGrace"/>
 /// (<see cref="ServerTuning.ShutdownClientGrace"/> when the server stops).
+/// <para>
+/// The idle clock waits while the server owes a reply, so a client that asks for a long reply and
+/// never reads would keep its place for ever. Write progress is bounded instead: a write that the
+/// client has not taken for the idle timeout ends the session as a timeout (the BYE, if the kernel
+/// still takes it, then an abort). The check is one timer while writes are in flight, not one per write.
+/// </para>
 /// </remarks>
 public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISessionTransport
 {
     private const string CloseGraceTimerKey = "close-grace";
+    private const string WriteProgressTimerKey = "write-progress";
 
     private readonly SessionInfo _info;
     private readonly IActorRef _connection;
@@ -78,6 +85,9 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
                     Pipeline.OnOversizedRequest(Replies.TooLongLine(_info.Settings.MaxLineBytes), endsSession: true);
                 }
                 OutputReady();
+                break;
+            case WriteProgressCheck:
+                CheckWriteProgress();
                 break;
             case Tcp.PeerClosed:
                 _peerClosed = true;
@@ -149,9 +159,30 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
         if (_writer.Flush(Pipeline.Outgoing))
             Pipeline.OnWritable();
         if (Pipeline.EndReason is { } reason)
+        {
             _writer.CloseWhenWritten(halfClose: reason == SessionEndReason.Shutdown);
-        else
-            _writer.ThrottleReading(Pipeline.Outgoing.WrittenCount, Pipeline.WaitingCount);
+            return;
+        }
+        _writer.ThrottleReading(Pipeline.Outgoing.WrittenCount, Pipeline.WaitingCount);
+        if (!_writer.Idle && _info.Settings.Timeout.Duration is { } bound && !Timers.IsTimerActive(WriteProgressTimerKey))
+            Timers.StartSingleTimer(WriteProgressTimerKey, WriteProgressCheck.Instance, bound);
+    }
+
+    private void CheckWriteProgress()
+    {
+        if (_info.Settings.Timeout.Duration is not { } bound)
+            return;
+        if (!_writer.IsStalled(bound, out var checkAgainIn))
+        {
+            if (checkAgainIn is { } delay)
+                Timers.StartSingleTimer(WriteProgressTimerKey, WriteProgressCheck.Instance, delay);
+            return;
+        }
+        _log.Debug("session {0}: the client took none of its reply for {1}; dropped as idle", _info.Id, _info.Settings.Timeout.Text);
+        Pipeline.MarkEnded(SessionEndReason.Timeout);
+        SayGoodbyeWhileStopping(Replies.ByeTimeout(_info.Settings.Timeout.Text));
+        _connection.Tell(Tcp.Abort.Instance); // a closed window takes no FIN either: nothing is gained by waiting
+        Context.Stop(Self);
     }
 
     public void Ending(SessionEndReason reason)
@@ -192,6 +223,13 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
     {
         public static readonly WriteAck Instance = new();
         private WriteAck() { }
+    }
+
+    /// <summary>Time to see whether the write in flight has been taken.</summary>
+    private sealed class WriteProgressCheck
+    {
+        public static readonly WriteProgressCheck Instance = new();
+        private WriteProgressCheck() { }
     }
 
     private sealed class CloseGraceExpired

@@ -9,10 +9,16 @@ namespace ActorSockets.Server.Sessions;
 /// suspended while too much is owed to a client that does not read (Akka.IO's own write queue is
 /// unbounded), so such a client costs bounded memory; and the close once everything is written.
 /// The commands go to <paramref name="send"/> (the connection actor, or a list in a test).
+/// It also tells whether writing has stalled: a write in flight that the client has not taken for a
+/// whole bound (a zero receive window), which the session treats as idleness.
 /// </summary>
-public sealed class TcpWriter(Action<Tcp.Command> send, Tcp.Event writeAck)
+/// <param name="clock">Milliseconds, monotonic (<see cref="IdleClock.Now"/> unless a test gives its own).</param>
+public sealed class TcpWriter(Action<Tcp.Command> send, Tcp.Event writeAck, Func<long>? clock = null)
 {
+    private readonly Func<long> _now = clock ?? (() => IdleClock.Now);
     private int _bytesInFlight;
+    /// <summary>When the write in flight was handed over: progress is each acknowledged write.</summary>
+    private long _inFlightSinceMs;
     private bool _readingSuspended;
     private bool _closeSent;
 
@@ -33,12 +39,30 @@ public sealed class TcpWriter(Action<Tcp.Command> send, Tcp.Event writeAck)
         var bytes = ByteString.FromBytes(outgoing.WrittenSpan.ToArray());
         outgoing.ResetWrittenCount();
         _bytesInFlight = bytes.Count;
+        _inFlightSinceMs = _now();
         send(Tcp.Write.Create(bytes, writeAck));
         return false;
     }
 
     /// <summary>The write in flight reached the kernel.</summary>
     public void Acknowledged() => _bytesInFlight = 0;
+
+    /// <summary>
+    /// True when a write has been in flight, unacknowledged, for <paramref name="bound"/> or longer;
+    /// otherwise <paramref name="checkAgainIn"/> says when it could be (null: nothing in flight).
+    /// </summary>
+    public bool IsStalled(TimeSpan bound, out TimeSpan? checkAgainIn)
+    {
+        checkAgainIn = null;
+        if (Idle)
+            return false;
+        var waitedMs = _now() - _inFlightSinceMs;
+        var boundMs = (long)bound.TotalMilliseconds;
+        if (waitedMs >= boundMs)
+            return true;
+        checkAgainIn = TimeSpan.FromMilliseconds(boundMs - waitedMs);
+        return false;
+    }
 
     /// <summary>Suspends reading while more than the high water is owed or too many requests wait; resumes below.</summary>
     public void ThrottleReading(int bytesGathered, int requestsWaiting)

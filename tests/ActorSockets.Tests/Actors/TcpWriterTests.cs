@@ -37,6 +37,30 @@ public class TcpWriterTests
     }
 
     [Fact]
+    public void A_write_not_taken_for_the_bound_is_stalled_and_an_acknowledged_one_never_is()
+    {
+        long now = 1000;
+        var writer = new TcpWriter(_sent.Add, new Ack(), () => now);
+        var bound = TimeSpan.FromSeconds(2);
+        Assert.False(writer.IsStalled(bound, out var idleCheck));
+        Assert.Null(idleCheck); // nothing in flight: nothing to watch
+
+        Gather("x\n");
+        writer.Flush(_outgoing);
+        now += 1500;
+        Assert.False(writer.IsStalled(bound, out var again));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), again);
+
+        writer.Acknowledged(); // progress
+        Gather("y\n");
+        writer.Flush(_outgoing);
+        now += 1999;
+        Assert.False(writer.IsStalled(bound, out _)); // the bound runs from the last progress
+        now += 1;
+        Assert.True(writer.IsStalled(bound, out _));
+    }
+
+    [Fact]
     public void Flush_says_writable_only_when_nothing_is_in_flight_or_waiting()
     {
         Assert.True(_writer.Flush(_outgoing));

@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Text;
 using ActorSockets.Tests.Support;
 
 namespace ActorSockets.Tests.Hostile;
@@ -5,7 +7,8 @@ namespace ActorSockets.Tests.Hostile;
 /// <summary>
 /// Clients that hold a place without ever making a request (a line trickled byte by byte, blank
 /// lines as keep-alives) are dropped after the idle timeout like idle ones, so they cannot lock
-/// everyone else out (PROTOCOL.md section 2: what counts as activity).
+/// everyone else out (PROTOCOL.md section 2: what counts as activity); and clients that ask for a
+/// long reply and never read it are dropped once no write has gone through for the idle timeout.
 /// </summary>
 public class SlowClientTests
 {
@@ -48,6 +51,50 @@ public class SlowClientTests
         {
             foreach (var client in slow)
                 await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Clients_that_ask_for_a_long_reply_and_never_read_it_lose_their_place_after_the_timeout()
+    {
+        // While a long reply is written the idle clock waits (the server owes the client); a client
+        // whose receive window stays shut must still not keep its place for ever.
+        await using var server = await RunningServer.StartAsync("service=notes", "notes.store=memory", "clients-limit=3", "timeout=2s");
+        await using (var writer = await TcpTestClient.ConnectAsync(server.EndPoint))
+        {
+            const int notes = 3000; // 3 MB: far more than the kernel's buffers hold
+            var note = new string('n', 1000);
+            await writer.SendAsync(string.Concat(Enumerable.Repeat($"POST {note}\n", notes)));
+            for (var i = 1; i <= notes; i++)
+                Assert.Equal($"OK {i}\n", await writer.ReadLineAsync());
+        }
+
+        var neverReaders = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                neverReaders.Add(socket);
+                await socket.ConnectAsync(server.EndPoint);
+                await socket.SendAsync(Encoding.ASCII.GetBytes("GET\n"));
+            }
+            await using var observer = await TcpTestClient.ConnectAsync(server.EndPoint);
+            // Both are dropped within a few timeouts (the bound here is a liveness bound, not the goal).
+            string? stats = null;
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                stats = await observer.AskAsync("STATS");
+                if (stats!.Contains("clients=1/3") && stats.Contains("timeouts=2"))
+                    break;
+                await Task.Delay(200);
+            }
+            Assert.Contains("clients=1/3", stats);
+            Assert.Contains("timeouts=2", stats);
+        }
+        finally
+        {
+            neverReaders.ForEach(socket => socket.Dispose());
         }
     }
 }
