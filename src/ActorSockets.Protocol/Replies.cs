@@ -36,6 +36,7 @@ public static class Replies
     public const string ByeServerSaidGoodbye = "BYE goodbye: server said Good Bye";
     public const string ChatNoOperator = "ERR unsupported: no one can answer: the server's operator console is closed";
     public const string ChatOperatorLeft = "BYE shutdown: no one can answer: the server's operator console is closed";
+    public const string ChatBusy = "ERR busy: too many chats are starting; try again in a moment";
     public const string ChatCryptoTimeout = "ERR internal: the chat's crypto work did not finish in time";
 
     public static string TooLongLine(int maxLineBytes) => $"ERR too-long: line exceeds {maxLineBytes} bytes";

@@ -40,14 +40,22 @@ public sealed class ChatKeyPair
 /// </summary>
 public static class ChatKeys
 {
+    /// <summary>
+    /// BouncyCastle tests every RSA modulus it is given for primality (Miller-Rabin, rounds by size)
+    /// unless this property says 0; it is read at each use, from the environment. See <see cref="ReadPublicKey"/>.
+    /// </summary>
+    private const string PrimalityTestsProperty = "Org.BouncyCastle.Rsa.MaxMRTests";
+
+    static ChatKeys() => Environment.SetEnvironmentVariable(PrimalityTestsProperty, "0");
+
     public const int MinimumBits = 2048;
     /// <summary>The largest key accepted or made: RSA's cost grows with the cube of the size.</summary>
     public const int MaximumBits = 4096;
     /// <summary>
-    /// Public exponents up to 65537 (17 bits), the usual one: a public operation costs one
-    /// multiplication per bit of the exponent, so a huge exponent would make every check slow.
+    /// Public exponents up to 65537, the usual one (PROTOCOL.md section 5): a public operation costs
+    /// one multiplication per bit of the exponent, so a huge exponent would make every check slow.
     /// </summary>
-    public const int MaximumExponentBits = 17;
+    public const int MaximumExponent = 65537;
     /// <summary>Base64 of the DER SubjectPublicKeyInfo of a <see cref="MaximumBits"/> key (550 bytes) with room to spare.</summary>
     private const int MaxPublicKeyBase64 = 1024;
 
@@ -68,8 +76,10 @@ public static class ChatKeys
     /// Reads a peer's public key from base64 DER; throws <see cref="ChatCryptoException"/> with what is
     /// wrong. Everything cheap is checked before anything costly: the text's length, the DER's form,
     /// the modulus size (<see cref="MinimumBits"/> to <see cref="MaximumBits"/>) and the public exponent
-    /// (odd, 3 to <see cref="MaximumExponentBits"/> bits), and only then BouncyCastle's validation of
-    /// the modulus (about 15 ms for 2048 bits), which is done once per key: validated keys are kept.
+    /// (odd, 3 to <see cref="MaximumExponent"/>), then BouncyCastle's structure checks (an odd modulus
+    /// with no small prime factor). Not whether the modulus is prime: a Miller-Rabin test of a 4096-bit
+    /// prime costs half a second of CPU, which any client could make the server spend again and again,
+    /// and a bad key hurts only its owner (TLS libraries do not test a peer's modulus either).
     /// </summary>
     public static RsaKeyParameters ReadPublicKey(string base64)
     {
@@ -119,7 +129,7 @@ public static class ChatKeys
             throw new ChatCryptoException($"key has {modulus.BitLength} bits, under {MinimumBits}");
         if (modulus.BitLength > MaximumBits)
             throw new ChatCryptoException($"key has {modulus.BitLength} bits, over {MaximumBits}");
-        if (exponent.BitLength > MaximumExponentBits || exponent.CompareTo(BigInteger.Three) < 0 || !exponent.TestBit(0))
+        if (exponent.BitLength > 17 || exponent.IntValue > MaximumExponent || exponent.CompareTo(BigInteger.Three) < 0 || !exponent.TestBit(0))
             throw new ChatCryptoException($"key has public exponent {(exponent.BitLength > 64 ? $"of {exponent.BitLength} bits" : exponent.ToString())}; expected an odd number from 3 to 65537");
     }
 

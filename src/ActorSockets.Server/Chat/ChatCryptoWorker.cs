@@ -1,25 +1,22 @@
+using System.Diagnostics;
 using ActorSockets.Protocol.Chat;
 using Akka.Actor;
-using Akka.Routing;
 using static ActorSockets.Server.Chat.ChatProtocol;
 
 namespace ActorSockets.Server.Chat;
 
 /// <summary>
-/// Runs the chat's RSA work: validating a client's key, opening and sealing messages (a few
-/// milliseconds of CPU each, more for larger keys). A pool of these runs on its own dispatcher with
-/// a bounded number of threads (<see cref="DispatcherId"/>), so a burst of handshakes slows the
-/// chats, while the listener, the limiter and every session's other requests (PING, STATS) go on
-/// on the default dispatcher. A failed check is an answer, not a crash.
+/// Runs one chat RSA job at a time: validating a client's key, opening and sealing messages (a few
+/// milliseconds of CPU each, more for larger keys), on the crypto dispatcher's own threads. It
+/// answers the session, then tells its <see cref="ChatCryptoScheduler"/> it is free and how long the
+/// job took. A failed check is an answer, not a crash.
 /// </summary>
 public sealed class ChatCryptoWorker : ReceiveActor
 {
-    /// <summary>The dispatcher's config path: a fork-join dispatcher with its own threads (ServerHocon).</summary>
-    public const string DispatcherId = "actor-sockets-chat-crypto-dispatcher";
-
     public ChatCryptoWorker() =>
         Receive<CryptoJob>(job =>
         {
+            var started = Stopwatch.GetTimestamp();
             CryptoDone done;
             try
             {
@@ -30,12 +27,6 @@ public sealed class ChatCryptoWorker : ReceiveActor
                 done = new CryptoDone(null, e.Message, job.Correlation);
             }
             job.ReplyTo.Tell(done);
+            Sender.Tell(new ChatCryptoScheduler.WorkerFree(Stopwatch.GetElapsedTime(started).TotalMilliseconds));
         });
-
-    /// <summary>A pool of <paramref name="workers"/>, the least busy taking the next job; on <paramref name="dispatcher"/> (the crypto one unless told).</summary>
-    public static Props PoolProps(int workers, string dispatcher = DispatcherId) =>
-        Props.Create<ChatCryptoWorker>().WithDispatcher(dispatcher).WithRouter(new SmallestMailboxPool(workers));
-
-    /// <summary>One worker per two cores, at least one: RSA never takes every core from the sockets.</summary>
-    public static int DefaultWorkers => Math.Max(1, Environment.ProcessorCount / 2);
 }

@@ -32,10 +32,15 @@ public static class ChatProtocol
     }
 
     /// <summary>
-    /// To the chat crypto workers: run <paramref name="Work"/> (RSA: validate a key, open or seal a
-    /// message) off the sockets' threads and answer <see cref="CryptoDone"/> to <paramref name="ReplyTo"/>.
+    /// To the chat crypto scheduler: run <paramref name="Work"/> (RSA: validate a key, open or seal a
+    /// message) off the sockets' threads and answer <see cref="CryptoDone"/> to <paramref name="ReplyTo"/>,
+    /// or <see cref="CryptoRefused"/> for a <paramref name="Handshake"/> that cannot be done in time.
+    /// Not run at all after <paramref name="NotAfterMs"/> (<see cref="Environment.TickCount64"/>): the session has given up by then.
     /// </summary>
-    public sealed record CryptoJob(Func<object> Work, IActorRef ReplyTo, long Correlation);
+    public sealed record CryptoJob(Func<object> Work, IActorRef ReplyTo, long Correlation, bool Handshake, long NotAfterMs);
+
+    /// <summary>Too much crypto work waits for a new handshake to be done in time: the client hears <c>ERR busy</c>.</summary>
+    public sealed record CryptoRefused(long Correlation);
 
     /// <summary>The job's result, or the <c>ERR crypto</c> message of the check that failed.</summary>
     public sealed record CryptoDone(object? Value, string? Error, long Correlation);

@@ -16,7 +16,8 @@ namespace ActorSockets.Server.Chat;
 /// Out of turn: <c>ERR turn</c>, and the session goes on (the message uses up no seq). Any failed
 /// check: <c>ERR crypto: what</c>, and the session closes. Cheap checks (the line's form, the turn)
 /// happen here; the RSA work (validate the key, verify and unwrap, sign and wrap) is a job for the
-/// crypto workers, whose answer comes back as a message while later lines wait.
+/// <see cref="ChatCryptoScheduler"/>, whose answer comes back as a message while later lines wait. A
+/// handshake it cannot do in time is refused: <c>ERR busy</c>, and the session closes.
 /// </summary>
 internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperator, IActorRef crypto, ServiceContext context, bool operatorGone)
     : IServiceSession
@@ -84,6 +85,11 @@ internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperato
     {
         switch (message)
         {
+            case ChatProtocol.CryptoRefused refused when refused.Correlation == _job && _awaiting != Job.None:
+                _awaiting = Job.None;
+                Replies.WriteLine(reply, default, Replies.ChatBusy);
+                Close(SessionEndReason.CryptoFailed);
+                return ServiceStep.Complete;
             case ChatProtocol.CryptoDone done when done.Correlation == _job && _awaiting != Job.None:
                 var job = _awaiting;
                 _awaiting = Job.None;
@@ -113,7 +119,9 @@ internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperato
     private ServiceStep Run(Job job, Func<object> work)
     {
         _awaiting = job;
-        crypto.Tell(new ChatProtocol.CryptoJob(work, context.Session, ++_job));
+        // The session gives up on its service after ServiceTimeout: work not started by then is dropped.
+        var notAfterMs = Environment.TickCount64 + (long)ServerTuning.ServiceTimeout.TotalMilliseconds;
+        crypto.Tell(new ChatProtocol.CryptoJob(work, context.Session, ++_job, job == Job.ReadKey, notAfterMs));
         return ServiceStep.Pending;
     }
 

@@ -63,7 +63,7 @@ public static class ServerHocon
         }
         """
         + BackgroundDispatcher
-        + $"actor-sockets-chat-crypto-dispatcher.dedicated-thread-pool.thread-count = {Chat.ChatCryptoWorker.DefaultWorkers}\n"
+        + $"actor-sockets-chat-crypto-dispatcher.dedicated-thread-pool.thread-count = {Chat.ChatCryptoScheduler.DefaultWorkers}\n"
         // Time for every client to get BYE shutdown and its last replies, then to unbind (ServerTuning).
         + $"akka.coordinated-shutdown.phases.before-service-unbind.timeout = {ServerTuning.ShutdownGoodbyePhase.TotalMilliseconds}ms\n"
         + $"akka.coordinated-shutdown.phases.service-unbind.timeout = {ServerTuning.ShutdownUnbindPhase.TotalMilliseconds}ms\n";

@@ -67,7 +67,8 @@ public static class ServiceCatalog
                 var keys = prepared.ChatKeys!;
                 system.Log.Info("chat server key {0} ({1} bits, {2}{3}); responder {4}", keys.Fingerprint, keys.Bits,
                     settings.ChatServerKey, prepared.ChatKeyCreated ? ", made now" : "", ActorSocketsSettings.NameOf(settings.ChatResponder));
-                var crypto = system.ActorOf(ChatCryptoWorker.PoolProps(ChatCryptoWorker.DefaultWorkers), "chat-crypto");
+                // A handshake waits at most half the service's bound, so that it is answered well before the session gives up.
+                var crypto = system.ActorOf(ChatCryptoScheduler.Props(ChatCryptoScheduler.DefaultWorkers, ServerTuning.ServiceTimeout / 2), "chat-crypto");
                 if (settings.ChatResponder == ChatResponderKind.Echo)
                     return new ChatService(keys, null, crypto);
                 var chatOperator = system.ActorOf(ChatOperatorActor.Props(console.Output).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "chat-operator");

@@ -1,3 +1,4 @@
+using ActorSockets.Protocol;
 using System.Net;
 using System.Text;
 using ActorSockets.Protocol.Chat;
@@ -22,7 +23,7 @@ public class ChatSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel
     }
 
     /// <summary>The RSA workers, on the default dispatcher here (the server gives them their own).</summary>
-    private IActorRef Crypto => _crypto ??= Sys.ActorOf(ChatCryptoWorker.PoolProps(1, Akka.Dispatch.Dispatchers.DefaultDispatcherId));
+    private IActorRef Crypto => _crypto ??= Sys.ActorOf(ChatCryptoScheduler.Props(1, TimeSpan.FromSeconds(5), Akka.Dispatch.Dispatchers.DefaultDispatcherId));
     private IActorRef? _crypto;
 
     private Chat Start(params string[] sets)
@@ -69,6 +70,17 @@ public class ChatSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel
         Watch(chat.Session);
         chat.Session.Tell(Tcp.Closed.Instance, chat.Connection.Ref);
         ExpectTerminated(chat.Session);
+    }
+
+    [Fact]
+    public void A_handshake_the_crypto_work_cannot_do_in_time_hears_err_busy_and_the_session_closes()
+    {
+        // A bound shorter than one job: no handshake can be done in time.
+        _crypto = Sys.ActorOf(ChatCryptoScheduler.Props(1, TimeSpan.FromMilliseconds(1), Akka.Dispatch.Dispatchers.DefaultDispatcherId));
+        var chat = Start();
+        Send(chat, $"KEY {TestKeys.Client.PublicBase64}");
+        Assert.Equal(Replies.ChatBusy + "\n", Written(chat));
+        ExpectClosed(chat);
     }
 
     [Fact]

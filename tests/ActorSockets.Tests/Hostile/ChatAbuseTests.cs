@@ -36,6 +36,8 @@ public class ChatAbuseTests : IDisposable
         { FakeKey(5000, BigInteger.ValueOf(65537)), "ERR crypto: key has 5000 bits, over 4096" },
         { FakeKey(2048, BigInteger.One.ShiftLeft(1000).Add(BigInteger.One)), "ERR crypto: key has public exponent of 1001 bits; expected an odd number from 3 to 65537" },
         { FakeKey(2048, BigInteger.ValueOf(65538)), "ERR crypto: key has public exponent 65538; expected an odd number from 3 to 65537" },
+        { FakeKey(2048, BigInteger.ValueOf(65539)), "ERR crypto: key has public exponent 65539; expected an odd number from 3 to 65537" },
+        { FakeKey(2048, BigInteger.ValueOf(131071)), "ERR crypto: key has public exponent 131071; expected an odd number from 3 to 65537" },
         { FakeKey(1024, BigInteger.ValueOf(65537)), "ERR crypto: key has 1024 bits, under 2048" },
         { new string('A', 5000), "ERR crypto: key is longer than an RSA key of 4096 bits" },
     };
@@ -50,6 +52,26 @@ public class ChatAbuseTests : IDisposable
             Assert.StartsWith("HELLO chat/1 ", await raw.ReadLineAsync());
             Assert.Equal(expected + "\n", await raw.AskAsync("KEY " + key));
             Assert.Null(await raw.ReadLineAsync());
+        }
+        await AChatStillWorks(server);
+    }
+
+    /// <summary>
+    /// A prime modulus is a key only its owner is hurt by (nobody can decrypt what is sealed for it,
+    /// and its signatures verify as any other). Testing for it cost the server half a second of CPU
+    /// per 4096-bit KEY, again for every connection that sent it; now the key is taken like any other.
+    /// </summary>
+    [Fact]
+    public async Task A_key_whose_modulus_is_prime_costs_no_primality_test_and_is_taken()
+    {
+        var prime = BigInteger.ProbablePrime(2048, new Org.BouncyCastle.Security.SecureRandom());
+        var info = new SubjectPublicKeyInfo(new AlgorithmIdentifier(PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance),
+            new RsaPublicKeyStructure(prime, BigInteger.ValueOf(65537)));
+        await using var server = await StartEchoAsync();
+        await using (var raw = await TcpTestClient.ConnectAsync(server.EndPoint))
+        {
+            Assert.StartsWith("HELLO chat/1 ", await raw.ReadLineAsync());
+            Assert.Equal("READY\n", await raw.AskAsync("KEY " + Convert.ToBase64String(info.GetDerEncoded())));
         }
         await AChatStillWorks(server);
     }
