@@ -9,7 +9,8 @@ namespace ActorSockets.Server.Listening;
 /// a large reply to a third party (a 3-byte GET draws a page of 1232 bytes). Each source network (a
 /// /24 for IPv4, a /56 for IPv6: what one site holds) gets a budget of reply bytes per second, with
 /// one second of burst; replies beyond it are dropped, and every <see cref="SlipEvery"/>th dropped
-/// one is replaced by a short line telling a real client to slow down or use TCP. A real client
+/// one is replaced by a short line telling a real client to slow down or use TCP, if the budget
+/// still holds that line (a slip is a reply too, and counts). A real client
 /// retries a dropped request (ours does) and gets its answer once the budget refills.
 /// </summary>
 /// <remarks>Plain state, owned by the UDP listener actor: no locks.</remarks>
@@ -24,8 +25,11 @@ public sealed class ReplyRateLimiter(int bytesPerSecond)
 
     public enum Decision { Send, Drop, Slip }
 
-    /// <summary>Whether a reply of <paramref name="bytes"/> to <paramref name="target"/> may go at <paramref name="nowMs"/>.</summary>
-    public Decision Check(EndPoint target, int bytes, long nowMs)
+    /// <summary>
+    /// Whether a reply of <paramref name="bytes"/> to <paramref name="target"/> may go at <paramref name="nowMs"/>,
+    /// or, dropped, be replaced by the slow-down line of <paramref name="slipBytes"/>.
+    /// </summary>
+    public Decision Check(EndPoint target, int bytes, long nowMs, int slipBytes)
     {
         var network = NetworkOf(target);
         if (!_budgets.TryGetValue(network, out var budget))
@@ -42,7 +46,10 @@ public sealed class ReplyRateLimiter(int bytesPerSecond)
             budget.Tokens -= bytes;
             return Decision.Send;
         }
-        return ++budget.Dropped % SlipEvery == 0 ? Decision.Slip : Decision.Drop;
+        if (++budget.Dropped % SlipEvery != 0 || budget.Tokens < slipBytes)
+            return Decision.Drop;
+        budget.Tokens -= slipBytes;
+        return Decision.Slip;
     }
 
     /// <summary>The source network of an address: its first 24 bits (IPv4, IPv4-mapped IPv6 too) or 56 bits (IPv6).</summary>

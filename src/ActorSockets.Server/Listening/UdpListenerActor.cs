@@ -127,15 +127,20 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
     {
         if (Socket is null)
             return;
-        switch (_rateLimiter?.Check(reply.Target, reply.Payload.Count, Environment.TickCount64) ?? ReplyRateLimiter.Decision.Send)
+        if (_rateLimiter is null)
+        {
+            Socket.Tell(reply);
+            return;
+        }
+        var slip = new System.Buffers.ArrayBufferWriter<byte>();
+        Replies.WriteLine(slip, Replies.TagOf(reply.Payload.ToReadOnlySpan()), Replies.RateLimited);
+        switch (_rateLimiter.Check(reply.Target, reply.Payload.Count, Environment.TickCount64, slip.WrittenCount))
         {
             case ReplyRateLimiter.Decision.Send:
                 Socket.Tell(reply);
                 break;
             case ReplyRateLimiter.Decision.Slip:
-                var line = new System.Buffers.ArrayBufferWriter<byte>();
-                Replies.WriteLine(line, Replies.TagOf(reply.Payload.ToReadOnlySpan()), Replies.RateLimited);
-                Socket.Tell(Udp.Send.Create(ByteString.FromBytes(line.WrittenSpan.ToArray()), reply.Target));
+                Socket.Tell(Udp.Send.Create(ByteString.FromBytes(slip.WrittenSpan.ToArray()), reply.Target));
                 break;
         }
     }
