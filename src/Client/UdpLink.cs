@@ -18,6 +18,7 @@ internal sealed class UdpLink : ServerLink
     private readonly Task _receiving;
     private readonly CancellationTokenSource _stop = new();
     private readonly RequestTags _tags = new();
+    private bool _proven;
     private SocketException? _receiveError;
 
     public UdpLink(IPEndPoint server, TimeSpan wait, int tries)
@@ -37,6 +38,29 @@ internal sealed class UdpLink : ServerLink
 
     /// <remarks><paramref name="wait"/> is not used: over UDP each try waits its own time. (Chat, the one user of a longer wait, is TCP only.)</remarks>
     public override async Task<IReadOnlyList<string>> RequestAsync(string request, TimeSpan? wait, CancellationToken cancel)
+    {
+        if (!_proven)
+        {
+            _proven = true;
+            await ProveAsync(cancel);
+        }
+        return await AskAsync(request, cancel);
+    }
+
+    /// <summary>
+    /// Asks STATS once, before the first request, for this endpoint's cookie, and tags every request
+    /// after it with the cookie first: the server then knows this client reads at its address, and
+    /// no newcomer (nor a forger) takes its place. A server without cookies leaves the tags as they were.
+    /// </summary>
+    private async Task ProveAsync(CancellationToken cancel)
+    {
+        var stats = await AskAsync("STATS", cancel);
+        var cookie = stats.Count == 0 ? null : stats[0].Split(' ').FirstOrDefault(pair => pair.StartsWith("cookie=", StringComparison.Ordinal));
+        if (cookie is not null)
+            _tags.StartWithCookie(cookie["cookie=".Length..]);
+    }
+
+    private async Task<IReadOnlyList<string>> AskAsync(string request, CancellationToken cancel)
     {
         var tag = _tags.Next(); // long enough to be a board-wide key: a retried POST is stored once
         var datagram = Encoding.UTF8.GetBytes($"@{tag} {request}");

@@ -35,6 +35,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     private const string PlaceWaitTimerKey = "place-wait";
     private const string CountWaitTimerKey = "count-wait";
     private const string FiguresTimerKey = "cluster-figures";
+    private const string UdpLogTimerKey = "udp-log";
 
     private readonly ActorSocketsSettings _settings;
     private readonly IService _service;
@@ -42,6 +43,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     /// <summary>Every session actor still alive, including those whose client has gone.</summary>
     private readonly Dictionary<IActorRef, SessionRecord> _sessions = [];
+    private readonly UdpTally _udpTally = new(ServerTuning.UdpLogLinesPerWindow);
     /// <summary>Newcomers over the cap, waiting a moment for a place: admission requests with their deadline.</summary>
     private readonly DeadlineQueue<object> _waitingForPlace = new();
     /// <summary>Clients holding a place: admitted, not yet gone.</summary>
@@ -94,8 +96,11 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
             case SessionEnded ended when _sessions.TryGetValue(Sender, out var record):
                 ClientGone(Sender, record, ended.Reason);
                 break;
-            case SessionProtocol.ClientConfirmed when _sessions.TryGetValue(Sender, out var record):
-                _sessions[Sender] = record with { Confirmed = true };
+            case SessionProtocol.ClientProven when _sessions.TryGetValue(Sender, out var record):
+                _sessions[Sender] = record with { Proven = true };
+                break;
+            case UdpLogTick:
+                LogUdpTally();
                 break;
             case SessionTerminated terminated:
                 OnSessionTerminated(terminated.Session);
@@ -283,15 +288,18 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// Over UDP at the cap: ends the longest-idle session that has sent one datagram and nothing since
-    /// (as a spoofed source would), without a word (a reply to a spoofed address is reflection).
+    /// Over UDP at the cap: ends the least recently active session whose endpoint has not proven that
+    /// it receives at its address (<see cref="UdpCookie"/>: a forged source never can), without a word
+    /// (a reply to a forged address is reflection). Proven endpoints keep their places.
     /// </summary>
     private bool EvictSilentUdpSession(bool keepPlace = false)
     {
         KeyValuePair<IActorRef, SessionRecord>? oldest = null;
         foreach (var entry in _sessions)
         {
-            if (entry.Value is { Udp: true, Confirmed: false, Gone: false } && (oldest is null || entry.Value.Id < oldest.Value.Value.Id))
+            if (entry.Value is { Udp: true, Proven: false, Gone: false }
+                && (oldest is null || entry.Value.LastActivityMs < oldest.Value.Value.LastActivityMs
+                    || (entry.Value.LastActivityMs == oldest.Value.Value.LastActivityMs && entry.Value.Id < oldest.Value.Value.Id)))
                 oldest = entry;
         }
         if (oldest is not { } evicted)
@@ -314,11 +322,12 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
         var props = udp ? UdpSessionActor.Props(info, socket) : TcpSessionActor.Props(info, socket);
         var session = Context.ActorOf(props, $"session-{id}");
         Context.WatchWith(session, new SessionTerminated(session));
-        _sessions[session] = new SessionRecord(id, remote, udp, Confirmed: false, Gone: false, Requests: 0, LastActivityMs: Environment.TickCount64, info.Gauge);
+        _sessions[session] = new SessionRecord(id, remote, udp, Proven: false, Gone: false, Requests: 0, LastActivityMs: Environment.TickCount64, info.Gauge);
         _clients++;
         _admitted++;
         _metrics.ClientAdmitted();
-        _log.Info("session {0} admitted: {1} ({2}/{3} clients)", id, remote, _clients, Limit);
+        if (!udp || LogUdpEvent(UdpTally.Admitted))
+            _log.Info("session {0} admitted: {1} ({2}/{3} clients)", id, remote, _clients, Limit);
         if (admit is AdmitUdpClient udpAdmit)
             udpAdmit.Listener.Tell(new UdpClientAdmitted(remote, session));
     }
@@ -378,8 +387,26 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
                 _metrics.SessionCrashed();
                 break;
         }
-        _log.Info("session {0} {1}: {2} ({3}/{4} clients)", record.Id, Describe(reason), record.Remote, _clients, Limit);
+        if (!record.Udp || LogUdpEvent(reason == SessionEndReason.Evicted ? UdpTally.Evicted : UdpTally.Ended))
+            _log.Info("session {0} {1}: {2} ({3}/{4} clients)", record.Id, Describe(reason), record.Remote, _clients, Limit);
         AdmitWaiting();
+    }
+
+    /// <summary>
+    /// Whether a UDP session's admission or end gets its own line: past the tally's lines in a window
+    /// it is counted, and the counts are logged once when the window ends.
+    /// </summary>
+    private bool LogUdpEvent(string kind)
+    {
+        if (!Timers.IsTimerActive(UdpLogTimerKey))
+            Timers.StartSingleTimer(UdpLogTimerKey, UdpLogTick.Instance, ServerTuning.UdpLogWindow);
+        return _udpTally.ShouldLog(kind);
+    }
+
+    private void LogUdpTally()
+    {
+        if (_udpTally.TakeSummary() is { } summary)
+            _log.Info("udp: {0} in the last {1} s ({2}/{3} clients)", summary, ServerTuning.UdpLogWindow.TotalSeconds, _clients, Limit);
     }
 
     private void OnSessionTerminated(IActorRef session)
@@ -416,15 +443,21 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
 
     #region Internal messages
 
-    /// <param name="Confirmed">UDP: the endpoint has sent more than one datagram.</param>
+    /// <param name="Proven">UDP: the endpoint echoed its cookie (<see cref="UdpCookie"/>): it receives at its address.</param>
     /// <param name="Gone">The client has left; the actor may still be finishing.</param>
     /// <param name="Requests">Requests the session has reported (it reports at most once a second), for the live view.</param>
     /// <param name="LastActivityMs">When it last reported requests, or was admitted: the live view's idle clock, to the second.</param>
     /// <param name="Gauge">What the session says of itself without a message (waiting for its service), for the live view.</param>
-    private sealed record SessionRecord(long Id, EndPoint Remote, bool Udp, bool Confirmed, bool Gone, long Requests, long LastActivityMs, SessionGauge Gauge);
+    private sealed record SessionRecord(long Id, EndPoint Remote, bool Udp, bool Proven, bool Gone, long Requests, long LastActivityMs, SessionGauge Gauge);
 
     /// <summary>Sent by DeathWatch after the session's own <see cref="SessionEnded"/>, which it follows in the mailbox.</summary>
     private sealed record SessionTerminated(IActorRef Session);
+
+    private sealed class UdpLogTick
+    {
+        public static readonly UdpLogTick Instance = new();
+        private UdpLogTick() { }
+    }
 
     private sealed class PlaceWaitExpired
     {

@@ -149,7 +149,10 @@ public sealed class RequestPipeline
     {
         if (_awaiting != Awaiting.Stats)
             return;
-        Replies.WriteLine(Outgoing, _statsTag, stats.ToReplyLine());
+        var line = stats.ToReplyLine();
+        if (_info.Settings.Transport == Protocol.Settings.Transport.Udp)
+            line += " cookie=" + UdpCookie.For(_info.Remote); // read only at this address: see UdpCookie
+        Replies.WriteLine(Outgoing, _statsTag, line);
         Track(ServiceStep.Complete);
     }
 

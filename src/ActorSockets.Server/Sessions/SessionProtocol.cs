@@ -47,11 +47,14 @@ public static class SessionProtocol
         private Evict() { }
     }
 
-    /// <summary>From a UDP session to its limiter, once: its endpoint sent a second datagram, so it is a real client.</summary>
-    public sealed class ClientConfirmed
+    /// <summary>
+    /// From a UDP session to its limiter, once: its endpoint echoed its <see cref="UdpCookie"/>, so it
+    /// receives at its address (no forged source can): it keeps its place against newcomers.
+    /// </summary>
+    public sealed class ClientProven
     {
-        public static readonly ClientConfirmed Instance = new();
-        private ClientConfirmed() { }
+        public static readonly ClientProven Instance = new();
+        private ClientProven() { }
     }
 
     /// <summary>

@@ -19,13 +19,15 @@ public sealed class UdpSessionActor : UntypedActor, IWithTimers, ISessionTranspo
     private readonly SessionInfo _info;
     private readonly IActorRef _socket;
     private readonly SessionCore _core;
-    private int _datagrams;
+    /// <summary>This endpoint's <see cref="UdpCookie"/>, until a request proves it (then null).</summary>
+    private string? _unprovenCookie;
 
     public UdpSessionActor(SessionInfo info, IActorRef socket)
     {
         _info = info;
         _socket = socket;
         _core = new SessionCore(info, Self, Context.Parent, () => Timers, Context.GetLogger(), this);
+        _unprovenCookie = UdpCookie.For(info.Remote);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -46,8 +48,11 @@ public sealed class UdpSessionActor : UntypedActor, IWithTimers, ISessionTranspo
         {
             case Udp.Received received:
                 _info.Figures.Received(received.Data.Count);
-                if (++_datagrams == 2)
-                    Context.Parent.Tell(SessionProtocol.ClientConfirmed.Instance); // a real client, not one spoofed datagram
+                if (_unprovenCookie is { } cookie && UdpCookie.Proves(received.Data.ToReadOnlySpan(), cookie))
+                {
+                    _unprovenCookie = null;
+                    Context.Parent.Tell(SessionProtocol.ClientProven.Instance); // it reads at its address: no forger
+                }
                 if (Pipeline.AwaitingReply && Pipeline.WaitingCount >= ServerTuning.MaxWaitingRequests)
                     break; // dropped, as a full socket buffer would: bounded memory for a fast client
                 var line = Datagram.RequestLine(received.Data.ToReadOnlySpan());

@@ -1,3 +1,4 @@
+using ActorSockets.Server.Sessions;
 using System.Net;
 using System.Text;
 using ActorSockets.Server;
@@ -112,14 +113,18 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
         Assert.Equal(1, Stats(limiter).Timeouts);
     }
 
-    /// <summary>Admits a UDP endpoint and has its session hear <paramref name="datagrams"/> datagrams.</summary>
-    private IActorRef AdmitUdp(IActorRef limiter, TestProbe socket, int port, int datagrams)
+    /// <summary>
+    /// Admits a UDP endpoint and has its session hear <paramref name="datagrams"/> datagrams, the last
+    /// tagged with the endpoint's cookie when <paramref name="proven"/> (as our client does after STATS).
+    /// </summary>
+    private IActorRef AdmitUdp(IActorRef limiter, TestProbe socket, int port, int datagrams, bool proven = false)
     {
         limiter.Tell(new AdmitUdpClient(Remote(port), socket.Ref, TestActor));
         var session = ExpectMsg<UdpClientAdmitted>(a => Assert.Equal(Remote(port), a.Remote)).Session;
         for (var i = 0; i < datagrams; i++)
         {
-            session.Tell(new Udp.Received(ByteString.FromString("PING"), Remote(port)), socket.Ref);
+            var request = proven && i == datagrams - 1 ? $"@{UdpCookie.For(Remote(port))}-1 PING" : "PING";
+            session.Tell(new Udp.Received(ByteString.FromString(request), Remote(port)), socket.Ref);
             socket.ExpectMsg<Udp.Send>();
         }
         return session;
@@ -130,7 +135,7 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
     {
         var limiter = StartLimiter("clients-limit=1", "transport=udp");
         var socket = CreateTestProbe();
-        AdmitUdp(limiter, socket, 1001, datagrams: 2); // a real client: two datagrams
+        AdmitUdp(limiter, socket, 1001, datagrams: 2, proven: true); // a real client: it echoed its cookie
         limiter.Tell(new AdmitUdpClient(Remote(1002), socket.Ref, TestActor));
         // After waiting a moment for a place (the TCP spec shows the wait by what frees it).
         Assert.Equal(new UdpClientRefused(Remote(1002), "ERR busy: clients limit 1 reached"),
@@ -138,12 +143,12 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
     }
 
     [Fact]
-    public void Limiter_should_give_a_udp_newcomer_the_place_of_an_endpoint_that_sent_one_datagram_and_nothing_since()
+    public void Limiter_should_give_a_udp_newcomer_the_place_of_an_endpoint_that_never_proved_it_receives()
     {
         var limiter = StartLimiter("clients-limit=2", "transport=udp");
         var socket = CreateTestProbe();
-        var spoofed = AdmitUdp(limiter, socket, 1001, datagrams: 1);
-        var real = AdmitUdp(limiter, socket, 1002, datagrams: 2);
+        var spoofed = AdmitUdp(limiter, socket, 1001, datagrams: 2); // a forger needs no reply to send two
+        var real = AdmitUdp(limiter, socket, 1002, datagrams: 2, proven: true);
         var watcher = CreateTestProbe();
         watcher.Watch(spoofed);
 

@@ -89,11 +89,11 @@ public class SumOverNetworkTests
             using var a = new UdpTestClient(server.EndPoint);
             using var b = new UdpTestClient(server.EndPoint);
             using var c = new UdpTestClient(server.EndPoint);
-            // Two datagrams each: real clients (an endpoint that sent one datagram only may give its place away).
+            // Proven endpoints (they echoed their cookie): real clients, which keep their places.
             Assert.Equal("2\n", await a.AskAsync("1 1"));
-            Assert.Equal("2\n", await a.AskAsync("1 1"));
+            await a.ProveAsync();
             Assert.Equal("4\n", await b.AskAsync("2 2"));
-            Assert.Equal("4\n", await b.AskAsync("2 2"));
+            await b.ProveAsync();
             Assert.Equal("@t ERR busy: clients limit 2 reached\n", await c.AskAsync("@t 3 3"));
             Assert.Equal("BYE quit\n", await a.AskAsync("QUIT"));
             Assert.Equal("6\n", await RetryUntilAdmittedAsync(() => c.AskAsync("3 3")));
@@ -273,9 +273,13 @@ public class SumOverNetworkTests
             using var client = new UdpTestClient(server.EndPoint);
             using var refused = new UdpTestClient(server.EndPoint);
             Assert.Equal("2\n", await client.AskAsync("1 1"));
-            Assert.Equal("2\n", await client.AskAsync("1 1")); // a second datagram: a client that keeps its place
+            var first = await client.AskAsync("@s STATS");
+            Assert.Matches(@"^@s STATS clients=1/1 admitted=1 refused=0 timeouts=0 crashes=0 requests=2 cookie=[A-Za-z0-9_-]{12}\n$", first);
+            var cookie = first![^13..^1];
+            // Echoing the cookie proves the client reads at its address: it keeps its place.
+            Assert.Equal($"@{cookie}-1 2\n", await client.AskAsync($"@{cookie}-1 1 1"));
             Assert.Equal("ERR busy: clients limit 1 reached\n", await refused.AskAsync("1 1"));
-            Assert.Equal("@s STATS clients=1/1 admitted=1 refused=1 timeouts=0 crashes=0 requests=3\n", await client.AskAsync("@s STATS"));
+            Assert.Equal($"@s STATS clients=1/1 admitted=1 refused=1 timeouts=0 crashes=0 requests=4 cookie={cookie}\n", await client.AskAsync("@s STATS"));
         }
     }
 }

@@ -133,5 +133,17 @@ internal sealed class UdpTestClient : IDisposable
         throw new TimeoutException($"no reply to @{tag} {request} after {tries} tries");
     }
 
+    /// <summary>
+    /// Proves this endpoint receives at its address, as our client does: reads its cookie from STATS
+    /// and echoes it in a tag, so that it keeps its place against newcomers. Returns the cookie.
+    /// </summary>
+    public async Task<string> ProveAsync()
+    {
+        var stats = await AskReliablyAsync("proof", "STATS");
+        var cookie = stats.Split(' ').Single(pair => pair.StartsWith("cookie=", StringComparison.Ordinal))["cookie=".Length..].TrimEnd('\n');
+        Assert.Equal("PONG\n", await AskReliablyAsync(cookie + "-proof", "PING"));
+        return cookie;
+    }
+
     public void Dispose() => _socket.Dispose();
 }
