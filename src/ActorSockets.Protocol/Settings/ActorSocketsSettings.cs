@@ -41,6 +41,12 @@ public sealed record ActorSocketsSettings
 
     /// <summary>Server: draw the live view (sessions, figures, last events) when standard output is a terminal.</summary>
     public required bool View { get; init; }
+
+    /// <summary>Server: a file every log line is appended to as well; "" for none (but see <see cref="ViewLogFile"/>).</summary>
+    public required string LogFile { get; init; }
+
+    /// <summary>Where the log goes while the live view draws and <see cref="LogFile"/> names no file: the view shows only the last lines.</summary>
+    public const string ViewLogFile = "actor-sockets.log";
     /// <summary>Whether this server is one node of an Akka.Cluster (PROTOCOL.md section 7).</summary>
     public required bool ClusterEnabled { get; init; }
     /// <summary>The host name or address other nodes reach this node's cluster port at.</summary>

@@ -35,6 +35,7 @@ public static class SettingsReader
     private static readonly ChoiceSpec<ChatResponderKind> ChatResponder = new("chat.responder", ChatResponderKind.Console);
     private static readonly OnOffSpec DebugCrashCommand = new("debug.crash-command", false);
     private static readonly OnOffSpec View = new("view", false);
+    private static readonly PathSpec LogFile = new("log.file", "");
     private static readonly OnOffSpec ClusterEnabled = new("cluster.enabled", false);
     private static readonly CustomSpec ClusterHostname = new("cluster.hostname", "127.0.0.1", "a host name or IP address other nodes can reach");
     private static readonly NumberSpec ClusterPortSpec = new("cluster.port", 4053, 0, 65535, "a whole number from 1024 to 65535, or 0 for any free port");
@@ -45,7 +46,7 @@ public static class SettingsReader
     [
         Service, TransportSpec, IpVersion, Address, PortSpec, ClientsLimit, TimeoutSpec, MaxLineBytes, UdpMaxDatagramBytes,
         UdpRateLimit, UdpRateLimitBytes, NotesStore, NotesSqlitePath, NotesMaxNoteBytes, ChatServerKey, ChatKeyBits,
-        ChatMaxMessageBytes, ChatResponder, DebugCrashCommand, View, ClusterEnabled, ClusterHostname, ClusterPortSpec, ClusterSeedNodes,
+        ChatMaxMessageBytes, ChatResponder, DebugCrashCommand, View, LogFile, ClusterEnabled, ClusterHostname, ClusterPortSpec, ClusterSeedNodes,
     ];
 
     /// <summary>The one key that takes a list (HOCON's <c>[…]</c>); the loader hands its items over joined by commas.</summary>
@@ -86,6 +87,7 @@ public static class SettingsReader
             ChatResponder = ChatResponder.Read(values),
             DebugCrashCommand = DebugCrashCommand.Read(values),
             View = View.Read(values),
+            LogFile = LogFile.Read(values),
             ClusterEnabled = ClusterEnabled.Read(values),
             ClusterHostname = Hostname(values),
             ClusterPort = Port(values, ClusterPortSpec),

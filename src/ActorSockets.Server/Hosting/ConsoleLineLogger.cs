@@ -22,8 +22,15 @@ public sealed class ConsoleLineLogger : ReceiveActor, IRequiresMessageQueue<ILog
                 view.Add(new LiveView.ViewEvent(e.Timestamp, Level(e), ShortSource(e.LogSource), e.Message?.ToString() ?? ""));
             else
                 Console.Out.WriteLine(Format(e));
+            File?.WriteLine(Format(e));
         });
     }
+
+    /// <summary>
+    /// The file every line is also appended to (log.file), set by the host before the actor system
+    /// starts; written on the logging dispatcher only.
+    /// </summary>
+    public static TextWriter? File { get; set; }
 
     private static string Level(LogEvent e) => e.LogLevel() switch
     {

@@ -32,6 +32,13 @@ public sealed class SameThreadExecutor : ExecutorService
     /// <summary>The dispatcher, with a pool of its own, for actors that may block or run long.</summary>
     public const string BackgroundDispatcher = "actor-sockets-background-dispatcher";
 
+    /// <summary>
+    /// One thread of its own for admissions: Akka.IO's TCP listener (its management dispatcher), our
+    /// listener and the limiter. A newcomer's accept and admission then never wait in the thread
+    /// pool's queue behind sessions' work, however busy a flood keeps the pool.
+    /// </summary>
+    public const string AdmissionDispatcher = "actor-sockets-admission-dispatcher";
+
     /// <summary>How many mailboxes one drain runs before it hands what is left to the pool.</summary>
     public const int MaxRunsPerDrain = 256;
 

@@ -18,6 +18,17 @@ public static class ServerHocon
 
         """;
 
+    /// <summary>
+    /// TCP: one message per mailbox run, then the mailbox goes to the back of the queue. A connection
+    /// gets one read's worth of requests a turn, so a pipelining flood takes its turns beside a
+    /// one-request client, a newcomer and the limiter instead of ahead of them (at Akka's default of
+    /// 30, sixteen flooders held a newcomer's first reply for a second: BENCHMARKS.md). Not for UDP,
+    /// whose one socket actor carries every client's datagrams: a run per datagram there cost UDP
+    /// half its throughput, so a UDP server keeps Akka's default.
+    /// </summary>
+    public static string ForTransport(Protocol.Settings.Transport transport) =>
+        transport == Protocol.Settings.Transport.Tcp ? "akka.actor.default-dispatcher.throughput = 1\n" : "";
+
     public static readonly string Defaults = """
         akka {
           loglevel = INFO
@@ -63,6 +74,15 @@ public static class ServerHocon
         }
         """
         + BackgroundDispatcher
+        + $$"""
+        {{SameThreadExecutor.AdmissionDispatcher}} {
+          type = ForkJoinDispatcher
+          throughput = 30
+          dedicated-thread-pool.thread-count = 1
+        }
+        akka.io.tcp.management-dispatcher = {{SameThreadExecutor.AdmissionDispatcher}}
+
+        """
         + $"actor-sockets-chat-crypto-dispatcher.dedicated-thread-pool.thread-count = {Chat.ChatCryptoScheduler.DefaultWorkers}\n"
         // Time for every client to get BYE shutdown and its last replies, then to unbind (ServerTuning).
         + $"akka.coordinated-shutdown.phases.before-service-unbind.timeout = {ServerTuning.ShutdownGoodbyePhase.TotalMilliseconds}ms\n"

@@ -45,6 +45,7 @@ public static class ServerHosting
             prepared.NotesDatabase?.Dispose(); // refused before it ran: the database is free again
             throw;
         }
+        OpenLogFile(settings);
         var status = new ListenerStatus();
         services.AddSingleton(status);
         services.AddSingleton(settings);
@@ -54,6 +55,7 @@ public static class ServerHosting
                 builder.AddCluster(settings);
             builder
                 .AddHocon(hocon, HoconAddMode.Prepend)
+                .AddHocon(ServerHocon.ForTransport(settings.Transport), HoconAddMode.Append)
                 .AddHocon(ServerHocon.Defaults, HoconAddMode.Append)
                 .AddHocon(persistence, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
@@ -69,6 +71,7 @@ public static class ServerHosting
                         system.RegisterOnTermination(() => StopLiveViewScreen(screen));
                     var metrics = ServerMetrics.Register(settings);
                     system.RegisterOnTermination(metrics.Retire);
+                    system.RegisterOnTermination(CloseLogFile); // the logger has stopped with the system
                     // The database stays this server's until the notes store, with the whole system, has
                     // stopped. Registered last on purpose: Akka runs termination callbacks last-registered
                     // first and completes WhenTerminated with that one, so a restart in the same process
@@ -77,9 +80,10 @@ public static class ServerHosting
                         system.RegisterOnTermination(database.Dispose);
                     var service = ServiceCatalog.Start(prepared, system, console ?? ServerConsole.Standard);
                     var clusterCount = settings.ClusterEnabled ? ClusterSingletons.StartClientsCount(system, settings.ClientsLimit) : null;
-                    var limiter = system.ActorOf(LimiterActor.Props(settings, service, metrics, clusterCount), "limiter");
+                    var limiter = system.ActorOf(LimiterActor.Props(settings, service, metrics, clusterCount)
+                        .WithDispatcher(SameThreadExecutor.AdmissionDispatcher), "limiter");
                     var listener = system.ActorOf(settings.Transport == Transport.Tcp
-                        ? TcpListenerActor.Props(settings, limiter, status)
+                        ? TcpListenerActor.Props(settings, limiter, status).WithDispatcher(SameThreadExecutor.AdmissionDispatcher)
                         : UdpListenerActor.Props(settings, limiter, status), "listener");
                     if (screen is not null)
                         system.ActorOf(LiveView.LiveViewActor.Props(limiter, screen).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "live-view");
@@ -105,9 +109,39 @@ public static class ServerHosting
     /// lines go to its list of last events from now on. Without a terminal (redirected, CI) the server
     /// logs as always. Null when there is no view.
     /// </summary>
+    /// <summary>Whether the live view will draw: asked for, and standard output is a terminal.</summary>
+    private static bool ViewDraws(ActorSocketsSettings settings) => settings.View && !Console.IsOutputRedirected;
+
+    /// <summary>
+    /// Opens log.file for appending, or, while the view draws, the default file: the view keeps only
+    /// the last few lines, and a warning must outlive them.
+    /// </summary>
+    private static void OpenLogFile(ActorSocketsSettings settings)
+    {
+        var path = settings.LogFile != "" ? settings.LogFile : ViewDraws(settings) ? ActorSocketsSettings.ViewLogFile : null;
+        if (path is null)
+            return;
+        try
+        {
+            ConsoleLineLogger.File?.Dispose();
+            ConsoleLineLogger.File = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SettingsException.Invalid("actor-sockets.log.file", path, $"a file that can be written ({e.Message})");
+        }
+    }
+
+    private static void CloseLogFile()
+    {
+        var file = ConsoleLineLogger.File;
+        ConsoleLineLogger.File = null;
+        file?.Dispose();
+    }
+
     private static LiveView.LiveViewScreen? StartLiveViewScreen(ActorSocketsSettings settings, ListenerStatus status)
     {
-        if (!settings.View || Console.IsOutputRedirected)
+        if (!ViewDraws(settings))
             return null;
         var events = new LiveView.ViewEvents();
         LiveView.ViewEvents.Active = events;

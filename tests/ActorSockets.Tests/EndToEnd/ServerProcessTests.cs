@@ -131,6 +131,24 @@ public class ServerProcessTests
     }
 
     [Fact]
+    public async Task Log_file_gets_every_line_standard_output_gets()
+    {
+        using var folder = new TempFolder();
+        var logFile = folder.File("server.log");
+        var (server, endPoint) = await ServerProcess.StartAsync("--port", "0", "--set", $"log.file={logFile}");
+        await using (server)
+        {
+            await using (var client = await TcpTestClient.ConnectAsync(endPoint))
+                Assert.Equal("7\n", await client.AskAsync("3 4"));
+            await server.WaitForOutputAsync("session 1 closed", ServerProcess.StartWait);
+            var logged = await File.ReadAllTextAsync(logFile);
+            Assert.Contains("listening on", logged);
+            Assert.Contains("session 1 admitted", logged);
+            Assert.Contains("session 1 closed", logged);
+        }
+    }
+
+    [Fact]
     public async Task With_view_but_no_terminal_the_server_logs_as_always()
     {
         // Standard output is a pipe here, as under CI or `| tee`: the view stays off, the log lines stay.

@@ -25,7 +25,8 @@ public class ConfigurationDocsTests
     {
         var spec = SettingsReader.Specs.Single(s => s.Key == key);
         var row = Rows.Value.Single(r => r.Key == key);
-        Assert.Contains($"`{spec.DefaultText}`", row.Default);
+        // An empty default is written `""`, as PROTOCOL.md writes it.
+        Assert.Contains(spec.DefaultText == "" ? "`\"\"`" : $"`{spec.DefaultText}`", row.Default);
         switch (spec)
         {
             case NumberSpec { AllowedText: null } number:
