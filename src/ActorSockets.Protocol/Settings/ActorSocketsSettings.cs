@@ -55,6 +55,20 @@ public sealed record ActorSocketsSettings
     public required int ClusterPort { get; init; }
     /// <summary>The seed nodes' cluster ports, as <c>host:port</c>; empty when none is configured.</summary>
     public required IReadOnlyList<string> ClusterSeedNodes { get; init; }
+    /// <summary>Mutual TLS between nodes: auto, on or off (PROTOCOL.md section 7, who may join).</summary>
+    public required TlsMode ClusterTlsMode { get; init; }
+    /// <summary>This node's PKCS#12 file (certificate and private key); "" for none.</summary>
+    public required string ClusterTlsCertificate { get; init; }
+    /// <summary>The PKCS#12 file's password, or <c>env:NAME</c>; "" for none.</summary>
+    public required string ClusterTlsPassword { get; init; }
+    /// <summary>The PEM file of the CA every peer's certificate must chain to; "" for none.</summary>
+    public required string ClusterTlsCa { get; init; }
+
+    /// <summary>Whether nodes must authenticate each other: mode on, or auto with a cluster hostname that is not loopback.</summary>
+    public bool ClusterTlsRequired => ClusterTlsMode == TlsMode.On || (ClusterTlsMode == TlsMode.Auto && !IsLoopbackHost(ClusterHostname));
+
+    private static bool IsLoopbackHost(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
     public IPEndPoint EndPoint => new(Address, Port);
 

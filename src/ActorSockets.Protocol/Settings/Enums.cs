@@ -10,3 +10,6 @@ public enum ChatResponderKind { Console, Echo }
 
 /// <summary>UDP reply rate limiting: <c>auto</c> turns it on whenever the server listens on an address other than loopback.</summary>
 public enum RateLimitMode { Auto, On, Off }
+
+/// <summary>Mutual TLS between cluster nodes: <c>auto</c> requires it whenever <c>cluster.hostname</c> is not a loopback address.</summary>
+public enum TlsMode { Auto, On, Off }

@@ -40,6 +40,10 @@ public static class SettingsReader
     private static readonly CustomSpec ClusterHostname = new("cluster.hostname", "127.0.0.1", "a host name or IP address other nodes can reach");
     private static readonly NumberSpec ClusterPortSpec = new("cluster.port", 4053, 0, 65535, "a whole number from 1024 to 65535, or 0 for any free port");
     private static readonly CustomSpec ClusterSeedNodes = new("cluster.seed-nodes", "[]", "a list of \"host:port\" cluster ports, e.g. [\"127.0.0.1:4053\"]");
+    private static readonly ChoiceSpec<TlsMode> ClusterTlsMode = new("cluster.tls.mode", TlsMode.Auto, "auto: on unless cluster.hostname is a loopback address");
+    private static readonly PathSpec ClusterTlsCertificate = new("cluster.tls.certificate", "");
+    private static readonly CustomSpec ClusterTlsPassword = new("cluster.tls.password", "", "the certificate's password, or env:NAME to read it from the environment variable NAME");
+    private static readonly PathSpec ClusterTlsCa = new("cluster.tls.ca", "");
 
     /// <summary>Every setting the program knows, in the order of PROTOCOL.md section 6: each written once.</summary>
     public static readonly IReadOnlyList<SettingSpec> Specs =
@@ -47,6 +51,7 @@ public static class SettingsReader
         Service, TransportSpec, IpVersion, Address, PortSpec, ClientsLimit, TimeoutSpec, MaxLineBytes, UdpMaxDatagramBytes,
         UdpRateLimit, UdpRateLimitBytes, NotesStore, NotesSqlitePath, NotesMaxNoteBytes, ChatServerKey, ChatKeyBits,
         ChatMaxMessageBytes, ChatResponder, DebugCrashCommand, View, LogFile, ClusterEnabled, ClusterHostname, ClusterPortSpec, ClusterSeedNodes,
+        ClusterTlsMode, ClusterTlsCertificate, ClusterTlsPassword, ClusterTlsCa,
     ];
 
     /// <summary>The one key that takes a list (HOCON's <c>[…]</c>); the loader hands its items over joined by commas.</summary>
@@ -92,6 +97,10 @@ public static class SettingsReader
             ClusterHostname = Hostname(values),
             ClusterPort = Port(values, ClusterPortSpec),
             ClusterSeedNodes = SeedNodes(values),
+            ClusterTlsMode = ClusterTlsMode.Read(values),
+            ClusterTlsCertificate = ClusterTlsCertificate.Read(values),
+            ClusterTlsPassword = values.GetValueOrDefault(ClusterTlsPassword.Key, ""),
+            ClusterTlsCa = ClusterTlsCa.Read(values),
         };
         if (settings.Service == ServiceKind.Chat && settings.Transport != Transport.Tcp)
             throw TransportSpec.Refuse(ActorSocketsSettings.NameOf(settings.Transport), "the chat service needs tcp");
@@ -99,6 +108,11 @@ public static class SettingsReader
             throw View.Refuse("on", "off with chat.responder = console: the chat operator types at the terminal the view would draw on (use chat.responder = echo to watch a chat server)");
         if (settings is { ClusterEnabled: true, Service: ServiceKind.Notes, NotesStore: NotesStoreKind.Memory })
             throw NotesStore.Refuse("memory", "sqlite in cluster mode: the nodes share one board, so its journal must outlive any node");
+        if (settings is { ClusterEnabled: true, ClusterTlsRequired: true } && (settings.ClusterTlsCertificate == "" || settings.ClusterTlsCa == ""))
+            throw new SettingsException(
+                $"config error: {Root}.cluster.tls: cluster.hostname {settings.ClusterHostname} " +
+                (settings.ClusterTlsMode == TlsMode.On ? "with cluster.tls.mode = on" : "is not a loopback address, so nodes must authenticate each other") +
+                ": set cluster.tls.certificate (this node's PKCS#12 file) and cluster.tls.ca (the CA's PEM file; scripts/cluster-certs.sh makes both), or cluster.tls.mode = off");
         if (settings is { ClusterEnabled: true, Transport: Transport.Tcp } && settings.Port != 0 && settings.Port == settings.ClusterPort)
             throw ClusterPortSpec.Refuse(settings.ClusterPort.ToString(CultureInfo.InvariantCulture), "another port than the server's own port");
         if (settings is { Transport: Transport.Udp, UdpRateLimit: not RateLimitMode.Off } && settings.UdpMaxDatagramBytes > settings.UdpRateLimitBytes)

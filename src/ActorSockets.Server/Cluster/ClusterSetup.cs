@@ -58,17 +58,34 @@ public static class ClusterSetup
         }
         """).WithFallback(ClusterSingleton.DefaultConfig());
 
-    /// <summary>Adds remoting and clustering to <paramref name="builder"/> for <paramref name="settings"/>.</summary>
-    public static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder builder, ActorSocketsSettings settings) =>
+    /// <summary>
+    /// Adds remoting and clustering to <paramref name="builder"/> for <paramref name="settings"/>, over
+    /// mutual TLS when <paramref name="tls"/> is given: each side presents its certificate and accepts
+    /// the other's only if it chains to the cluster's CA (<see cref="ClusterTls"/>).
+    /// </summary>
+    public static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder builder, ActorSocketsSettings settings, ClusterTls? tls) =>
         builder
             .AddHocon(Hocon, HoconAddMode.Append)
-            .WithRemoting(settings.ClusterHostname, settings.ClusterPort)
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = settings.ClusterHostname,
+                Port = settings.ClusterPort,
+                EnableSsl = tls is not null,
+                Ssl = tls is null ? new SslOptions() : new SslOptions
+                {
+                    X509Certificate = tls.Certificate,
+                    SuppressValidation = false,
+                    RequireMutualAuthentication = true,
+                    ValidateCertificateHostname = false,
+                    CustomValidator = tls.Validator,
+                },
+            })
             .WithClustering(new ClusterOptions
             {
-                SeedNodes = [.. settings.ClusterSeedNodes.Select(SeedAddress)],
+                SeedNodes = [.. settings.ClusterSeedNodes.Select(seed => SeedAddress(seed, tls is not null))],
                 SplitBrainResolver = new KeepMajorityOption(),
             });
 
-    /// <summary><c>host:port</c> as Akka's address of the node listening there.</summary>
-    public static string SeedAddress(string hostAndPort) => $"akka.tcp://{SystemName}@{hostAndPort}";
+    /// <summary><c>host:port</c> as Akka's address of the node listening there (over TLS, Akka's scheme is <c>akka.ssl.tcp</c>).</summary>
+    public static string SeedAddress(string hostAndPort, bool tls) => $"akka.{(tls ? "ssl." : "")}tcp://{SystemName}@{hostAndPort}";
 }

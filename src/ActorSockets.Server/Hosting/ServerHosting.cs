@@ -8,6 +8,7 @@ using ActorSockets.Server.Services;
 using Akka;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -45,6 +46,8 @@ public static class ServerHosting
             prepared.NotesDatabase?.Dispose(); // refused before it ran: the database is free again
             throw;
         }
+        // Cluster mode: the node's certificate is checked now, so a problem is one line and exit 3.
+        var tls = ClusterTls.Load(settings, DateTimeOffset.UtcNow);
         OpenLogFile(settings);
         var status = new ListenerStatus();
         services.AddSingleton(status);
@@ -52,7 +55,7 @@ public static class ServerHosting
         services.AddAkka(ClusterSetup.SystemName, (builder, _) =>
         {
             if (settings.ClusterEnabled)
-                builder.AddCluster(settings);
+                builder.AddCluster(settings, tls);
             builder
                 .AddHocon(hocon, HoconAddMode.Prepend)
                 .AddHocon(ServerHocon.ForTransport(settings.Transport), HoconAddMode.Append)
@@ -66,6 +69,8 @@ public static class ServerHosting
                 .WithActors((system, registry) =>
                 {
                     StartSchedulerBeforeClients(system);
+                    if (settings is { ClusterEnabled: true, ClusterTlsMode: TlsMode.Off })
+                        system.Log.Warning("cluster: cluster.tls.mode = off: any process that reaches {0}:{1} can join this cluster and send any actor any message", settings.ClusterHostname, settings.ClusterPort);
                     var screen = StartLiveViewScreen(settings, status);
                     if (screen is not null)
                         system.RegisterOnTermination(() => StopLiveViewScreen(screen));

@@ -94,6 +94,7 @@ public class SettingsTests : IDisposable
               hostname = node1.example
               port = 4054
               seed-nodes = ["127.0.0.1:4053", "[::1]:4055"]
+              tls.mode = off  # not loopback: TLS would be required (ClusterTlsTests)
             }
             """));
         Assert.Equal((true, "node1.example", 4054), (on.ClusterEnabled, on.ClusterHostname, on.ClusterPort));
