@@ -25,4 +25,6 @@ public static class ExitCodes
     public const int ServerClosed = 8;
     /// <summary>Client (chat): the server's key is not the one known for it, or was not trusted.</summary>
     public const int ServerKeyNotTrusted = 9;
+    /// <summary>Server (cluster mode): the cluster downed this node (it lost sight of the majority, or was paused too long); start it again.</summary>
+    public const int Downed = 10;
 }

@@ -51,7 +51,7 @@ internal static class ServerProgram
                 return ExitCodes.CannotConnect;
             }
             await host.WaitForShutdownAsync(CancellationToken.None);
+            return ServerHosting.ExitCodeAfterStop(host.Services);
         }
-        return ExitCodes.Ok;
     }
 }

@@ -1,3 +1,4 @@
+using ActorSockets.Protocol;
 using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Cluster;
 using ActorSockets.Server.Diagnostics;
@@ -136,6 +137,16 @@ public static class ServerHosting
             throw SettingsException.Invalid("actor-sockets.log.file", path, $"a file that can be written ({e.Message})");
         }
     }
+
+    /// <summary>
+    /// The process's exit code once the server has stopped: <see cref="ExitCodes.Downed"/> when the
+    /// cluster downed this node (so a service manager starts it again), else <see cref="ExitCodes.Ok"/>.
+    /// </summary>
+    public static int ExitCodeAfterStop(IServiceProvider services) =>
+        CoordinatedShutdown.Get(services.GetRequiredService<ActorSystem>()).ShutdownReason is CoordinatedShutdown.ClusterDowningReason
+            or CoordinatedShutdown.ClusterJoinUnsuccessfulReason
+            ? ExitCodes.Downed
+            : ExitCodes.Ok;
 
     private static void CloseLogFile()
     {
