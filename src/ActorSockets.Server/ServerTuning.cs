@@ -71,6 +71,13 @@ public static class ServerTuning
     /// <summary>...doubling up to this, and back to the first once a note is written.</summary>
     public static readonly TimeSpan StoreMaxRestartDelay = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Cluster mode: how often a store looks again for the database's lock while another process
+    /// holds it. Fixed, not backed off: a paused or downed holder releases it at once when its process
+    /// goes, and every moment after that is a moment without writes.
+    /// </summary>
+    public static readonly TimeSpan StoreLockRetry = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Requests held while the store is down; more are answered at once. Count.</summary>
     public const int StoreMaxWaiting = 1024;
 

@@ -169,7 +169,9 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
                 // two writers would hand out the same ids, so wait for it to let go. The log names the
                 // file and its holder; a client learns only what it can act on, and no server path.
                 OnFailing(e.Message, Replies.StoreUnavailable);
-                ScheduleRestart();
+                // The lock is the kernel's: it is free the moment its holder's process is gone. Look
+                // again soon, at a fixed interval, not after a back-off grown while waiting.
+                Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, ServerTuning.StoreLockRetry);
                 return;
             }
         }

@@ -43,6 +43,28 @@ public class NotesStoreOwnershipSpecs(ITestOutputHelper output) : TestKit("akka.
     }
 
     [Fact]
+    public void A_store_waiting_for_the_lock_takes_it_soon_after_it_is_free_however_long_it_waited()
+    {
+        using var database = NotesDatabase.OpenShared(_folder.File("notes.db"));
+        var holder = database.Claim();
+        var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000, database.Claim));
+        Thread.Sleep(TimeSpan.FromSeconds(8)); // the holder is paused (a doubling back-off would be at seconds by now)
+        holder.Dispose();
+        var released = DateTime.UtcNow;
+        object answer;
+        var correlation = 1L;
+        do
+        {
+            store.Tell(new StoreNote("after the holder", TestActor, correlation++));
+            answer = ExpectMsg<object>(TimeSpan.FromSeconds(8));
+        }
+        while (answer is NoteNotStored && DateTime.UtcNow - released < TimeSpan.FromSeconds(10));
+        Assert.IsType<NoteStored>(answer);
+        // A liveness bound several times the 200 ms retry (and a store's start), not the goal.
+        Assert.InRange(DateTime.UtcNow - released, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
     public void A_note_that_arrives_after_its_deadline_is_not_stored()
     {
         var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000));
