@@ -25,7 +25,20 @@ public static partial class ConfigLoader
             var (key, value) = SplitSet(set);
             config = Override(key, value).WithFallback(config);
         }
-        return new LoadedConfig(config, SettingsReader.Read(Flatten(config)));
+        return new LoadedConfig(config, ResolveClusterPaths(SettingsReader.Read(Flatten(config)), sources.ConfigFile));
+    }
+
+    /// <summary>
+    /// Cluster mode: a relative notes.sqlite-path is the config file's folder's, not the working
+    /// directory's. Nodes must share one board, and nodes started from two directories with one config
+    /// once opened two files and served two boards.
+    /// </summary>
+    private static ActorSocketsSettings ResolveClusterPaths(ActorSocketsSettings settings, string? configFile)
+    {
+        if (!settings.ClusterEnabled || configFile is null || Path.IsPathRooted(settings.NotesSqlitePath))
+            return settings;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(configFile)) ?? ".";
+        return settings with { NotesSqlitePath = Path.GetFullPath(Path.Combine(folder, settings.NotesSqlitePath)) };
     }
 
     /// <summary>The values under <c>actor-sockets</c>, nested keys joined by dots, each as its text.</summary>

@@ -111,6 +111,15 @@ public class HostileConfigTests : IDisposable
         Assert.Contains("is not supported", Error(Write("a.conf", "include url(\"http://example.invalid/x.conf\")\nactor-sockets.port = 5056\n")));
 
     [Fact]
+    public void In_cluster_mode_a_relative_database_path_is_the_config_files_folders_not_the_working_directorys()
+    {
+        var file = Write("conf/node.conf", "actor-sockets { service = notes, notes.sqlite-path = ../data/board.db, cluster.enabled = on }\n");
+        Assert.Equal(Path.Combine(_dir, "data", "board.db"), Load(file).NotesSqlitePath);
+        var single = Write("conf/single.conf", "actor-sockets { service = notes, notes.sqlite-path = data/board.db }\n");
+        Assert.Equal("data/board.db", Load(single).NotesSqlitePath); // one server: the working directory's, as always
+    }
+
+    [Fact]
     public void A_substitution_of_a_config_path_still_works()
     {
         var file = Write("a.conf", "base-port = 5057\nactor-sockets { port = ${base-port} }\n");
