@@ -9,29 +9,29 @@ namespace ActorSockets.Server.Cluster;
 public static class ClusterCountProtocol
 {
     /// <summary>A client wants in at <paramref name="Node"/>: answered <see cref="PlaceReserved"/>, <see cref="PlaceDenied"/> or <see cref="CountNotReady"/>.</summary>
-    public sealed record ReservePlace(string Node, long Reservation, IActorRef ReplyTo);
+    public sealed record ReservePlace(string Node, long Reservation, IActorRef ReplyTo) : IClusterMessage;
 
     /// <summary>The place is the node's: its client counts now.</summary>
-    public sealed record PlaceReserved(long Reservation);
+    public sealed record PlaceReserved(long Reservation) : IClusterMessage;
 
     /// <summary>The cluster is at its limit.</summary>
-    public sealed record PlaceDenied(long Reservation);
+    public sealed record PlaceDenied(long Reservation) : IClusterMessage;
 
     /// <summary>The count has just started (moved) and has not heard every node yet: decide on the node's share.</summary>
-    public sealed record CountNotReady(long Reservation);
+    public sealed record CountNotReady(long Reservation) : IClusterMessage;
 
     /// <summary>A client of <paramref name="Node"/> has left.</summary>
-    public sealed record PlaceReleased(string Node);
+    public sealed record PlaceReleased(string Node) : IClusterMessage;
 
     /// <summary>
     /// Every second, each node's own figures: the count's soft state, so a count that starts on another
     /// node learns every node's clients within a second, and drift from a lost message is corrected.
     /// <paramref name="Clients"/> includes the places the node is still asking for. Answered <see cref="ClusterFigures"/>.
     /// </summary>
-    public sealed record NodeFigures(string Node, NodeTotals Totals, IActorRef ReplyTo);
+    public sealed record NodeFigures(string Node, NodeTotals Totals, IActorRef ReplyTo) : IClusterMessage;
 
     /// <summary>The figures of every node the count knows, for STATS.</summary>
-    public sealed record ClusterFigures(IReadOnlyDictionary<string, NodeTotals> Nodes);
+    public sealed record ClusterFigures(IReadOnlyDictionary<string, NodeTotals> Nodes) : IClusterMessage;
 
     /// <summary>One node's STATS figures.</summary>
     public sealed record NodeTotals(int Clients, long Admitted, long Refused, long Timeouts, long Crashes, long Requests)

@@ -56,7 +56,7 @@ public static class ClusterSetup
           throughput = 100
           dedicated-thread-pool.thread-count = 2
         }
-        """).WithFallback(ClusterSingleton.DefaultConfig());
+        """).WithFallback(ClusterMessageSerializer.Hocon).WithFallback(ClusterSingleton.DefaultConfig());
 
     /// <summary>
     /// Adds remoting and clustering to <paramref name="builder"/> for <paramref name="settings"/>, over

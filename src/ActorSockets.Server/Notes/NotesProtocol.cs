@@ -16,28 +16,27 @@ public static class NotesProtocol
     /// A note that reaches the store after <paramref name="NotAfter"/> (UTC) is not stored: its session
     /// has answered <c>ERR storage</c> by then (a request held by a singleton proxy during a move, say).
     /// </summary>
-    public sealed record StoreNote(string Text, IActorRef ReplyTo, long Correlation, string? Key = null, DateTime? NotAfter = null);
+    public sealed record StoreNote(string Text, IActorRef ReplyTo, long Correlation, string? Key = null, DateTime? NotAfter = null) : IClusterMessage;
 
-    public sealed record NoteStored(long Id, long Correlation);
+    public sealed record NoteStored(long Id, long Correlation) : IClusterMessage;
 
-    public sealed record NoteNotStored(string Reason, long Correlation);
+    public sealed record NoteNotStored(string Reason, long Correlation) : IClusterMessage;
 
     /// <summary>The idempotency key names another note: <c>ERR conflict</c>.</summary>
-    public sealed record NoteConflict(long Correlation);
+    public sealed record NoteConflict(long Correlation) : IClusterMessage;
 
     /// <summary>
     /// Read notes after <paramref name="AfterId"/>, up to <paramref name="UpToId"/> (0: the board's end),
     /// at most <paramref name="MaxNotes"/> and about <paramref name="MaxBytes"/> of text; answered <see cref="NotesChunk"/>.
     /// </summary>
-    public sealed record GetNotes(long AfterId, long UpToId, int MaxNotes, int MaxBytes, IActorRef ReplyTo, long Correlation);
+    public sealed record GetNotes(long AfterId, long UpToId, int MaxNotes, int MaxBytes, IActorRef ReplyTo, long Correlation) : IClusterMessage;
 
     /// <summary>No board to read from: the store is down and has not held one yet. The client gets <c>ERR storage</c>.</summary>
-    public sealed record NotesNotRead(string Reason, long Correlation);
+    public sealed record NotesNotRead(string Reason, long Correlation) : IClusterMessage;
 
     /// <summary>
     /// <paramref name="Total"/> notes on the board; <paramref name="Remaining"/> of them after the asked
     /// id (up to the asked end), of which <paramref name="Notes"/> are the first.
     /// </summary>
-    public sealed record NotesChunk(long Total, long Remaining, IReadOnlyList<Note> Notes, long Correlation)
-       ;
+    public sealed record NotesChunk(long Total, long Remaining, IReadOnlyList<Note> Notes, long Correlation) : IClusterMessage;
 }

@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.Runtime.Serialization;
+using System.Text.Json;
+using ActorSockets.Protocol.Notes;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Serialization;
+using static ActorSockets.Server.Cluster.ClusterCountProtocol;
+using static ActorSockets.Server.Notes.NotesProtocol;
+
+namespace ActorSockets.Server.Cluster;
+
+/// <summary>
+/// Every message between nodes (<see cref="IClusterMessage"/>), as JSON of our own under a versioned
+/// manifest (<c>store-note/1</c>, …): no type names on the wire, and a node of the next build reads
+/// this one's bytes (fixtures of them are checked in: ClusterMessageSerializerTests). Actor refs
+/// travel as Akka's serialized paths. A deadline travels as the time left, never as a wall-clock
+/// instant: two machines' clocks need not agree (PROTOCOL.md section 7).
+/// </summary>
+public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    /// <summary>Sent with every message; never change it.</summary>
+    public const int SerializerId = 7302;
+
+    private static readonly Dictionary<Type, string> Manifests = new()
+    {
+        [typeof(StoreNote)] = "store-note/1",
+        [typeof(NoteStored)] = "note-stored/1",
+        [typeof(NoteNotStored)] = "note-not-stored/1",
+        [typeof(NoteConflict)] = "note-conflict/1",
+        [typeof(GetNotes)] = "get-notes/1",
+        [typeof(NotesNotRead)] = "notes-not-read/1",
+        [typeof(NotesChunk)] = "notes-chunk/1",
+        [typeof(ReservePlace)] = "reserve-place/1",
+        [typeof(PlaceReserved)] = "place-reserved/1",
+        [typeof(PlaceDenied)] = "place-denied/1",
+        [typeof(CountNotReady)] = "count-not-ready/1",
+        [typeof(PlaceReleased)] = "place-released/1",
+        [typeof(NodeFigures)] = "node-figures/1",
+        [typeof(ClusterFigures)] = "cluster-figures/1",
+    };
+
+    /// <summary>Every manifest this build writes.</summary>
+    public static IReadOnlyCollection<string> AllManifests => Manifests.Values;
+
+    /// <summary>The binding of <see cref="IClusterMessage"/> to this serializer.</summary>
+    public static readonly Config Hocon = ConfigurationFactory.ParseString("""
+        akka.actor {
+          serializers.actor-sockets-cluster = "ActorSockets.Server.Cluster.ClusterMessageSerializer, ActorSockets.Server"
+          serialization-bindings {
+            "ActorSockets.Server.IClusterMessage, ActorSockets.Server" = actor-sockets-cluster
+          }
+        }
+        """);
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) =>
+        Manifests.TryGetValue(o.GetType(), out var manifest) ? manifest : throw new ArgumentException($"{o.GetType()} is not a cluster message", nameof(o));
+
+    public override byte[] ToBinary(object obj)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            Write(json, obj);
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var document = JsonDocument.Parse(bytes);
+        var m = document.RootElement;
+        return manifest switch
+        {
+            "store-note/1" => new StoreNote(Text(m, "text"), Ref(m, "reply-to"), Long(m, "correlation"),
+                m.TryGetProperty("key", out var key) ? key.GetString() : null,
+                m.TryGetProperty("time-left-ms", out var left) ? DateTime.UtcNow + TimeSpan.FromMilliseconds(left.GetDouble()) : null),
+            "note-stored/1" => new NoteStored(Long(m, "id"), Long(m, "correlation")),
+            "note-not-stored/1" => new NoteNotStored(Text(m, "reason"), Long(m, "correlation")),
+            "note-conflict/1" => new NoteConflict(Long(m, "correlation")),
+            "get-notes/1" => new GetNotes(Long(m, "after-id"), Long(m, "up-to-id"), (int)Long(m, "max-notes"), (int)Long(m, "max-bytes"),
+                Ref(m, "reply-to"), Long(m, "correlation")),
+            "notes-not-read/1" => new NotesNotRead(Text(m, "reason"), Long(m, "correlation")),
+            "notes-chunk/1" => new NotesChunk(Long(m, "total"), Long(m, "remaining"),
+                [.. m.GetProperty("notes").EnumerateArray().Select(note => new Note(Long(note, "id"), Text(note, "text")))], Long(m, "correlation")),
+            "reserve-place/1" => new ReservePlace(Text(m, "node"), Long(m, "reservation"), Ref(m, "reply-to")),
+            "place-reserved/1" => new PlaceReserved(Long(m, "reservation")),
+            "place-denied/1" => new PlaceDenied(Long(m, "reservation")),
+            "count-not-ready/1" => new CountNotReady(Long(m, "reservation")),
+            "place-released/1" => new PlaceReleased(Text(m, "node")),
+            "node-figures/1" => new NodeFigures(Text(m, "node"), Totals(m.GetProperty("totals")), Ref(m, "reply-to")),
+            "cluster-figures/1" => new ClusterFigures(m.GetProperty("nodes").EnumerateObject().ToDictionary(node => node.Name, node => Totals(node.Value))),
+            _ => throw new SerializationException($"unknown cluster message '{manifest}': sent by a newer node?"),
+        };
+    }
+
+    private void Write(Utf8JsonWriter json, object message)
+    {
+        switch (message)
+        {
+            case StoreNote store:
+                json.WriteString("text", store.Text);
+                WriteRef(json, "reply-to", store.ReplyTo);
+                json.WriteNumber("correlation", store.Correlation);
+                if (store.Key is not null)
+                    json.WriteString("key", store.Key);
+                if (store.NotAfter is { } notAfter)
+                    json.WriteNumber("time-left-ms", (notAfter - DateTime.UtcNow).TotalMilliseconds);
+                break;
+            case NoteStored stored:
+                json.WriteNumber("id", stored.Id);
+                json.WriteNumber("correlation", stored.Correlation);
+                break;
+            case NoteNotStored notStored:
+                json.WriteString("reason", notStored.Reason);
+                json.WriteNumber("correlation", notStored.Correlation);
+                break;
+            case NoteConflict conflict:
+                json.WriteNumber("correlation", conflict.Correlation);
+                break;
+            case GetNotes get:
+                json.WriteNumber("after-id", get.AfterId);
+                json.WriteNumber("up-to-id", get.UpToId);
+                json.WriteNumber("max-notes", get.MaxNotes);
+                json.WriteNumber("max-bytes", get.MaxBytes);
+                WriteRef(json, "reply-to", get.ReplyTo);
+                json.WriteNumber("correlation", get.Correlation);
+                break;
+            case NotesNotRead notRead:
+                json.WriteString("reason", notRead.Reason);
+                json.WriteNumber("correlation", notRead.Correlation);
+                break;
+            case NotesChunk chunk:
+                json.WriteNumber("total", chunk.Total);
+                json.WriteNumber("remaining", chunk.Remaining);
+                json.WriteStartArray("notes");
+                foreach (var note in chunk.Notes)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("id", note.Id);
+                    json.WriteString("text", note.Text);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteNumber("correlation", chunk.Correlation);
+                break;
+            case ReservePlace reserve:
+                json.WriteString("node", reserve.Node);
+                json.WriteNumber("reservation", reserve.Reservation);
+                WriteRef(json, "reply-to", reserve.ReplyTo);
+                break;
+            case PlaceReserved reserved:
+                json.WriteNumber("reservation", reserved.Reservation);
+                break;
+            case PlaceDenied denied:
+                json.WriteNumber("reservation", denied.Reservation);
+                break;
+            case CountNotReady notReady:
+                json.WriteNumber("reservation", notReady.Reservation);
+                break;
+            case PlaceReleased released:
+                json.WriteString("node", released.Node);
+                break;
+            case NodeFigures figures:
+                json.WriteString("node", figures.Node);
+                json.WritePropertyName("totals");
+                WriteTotals(json, figures.Totals);
+                WriteRef(json, "reply-to", figures.ReplyTo);
+                break;
+            case ClusterFigures cluster:
+                json.WriteStartObject("nodes");
+                foreach (var (node, totals) in cluster.Nodes)
+                {
+                    json.WritePropertyName(node);
+                    WriteTotals(json, totals);
+                }
+                json.WriteEndObject();
+                break;
+            default:
+                throw new ArgumentException($"{message.GetType()} is not a cluster message", nameof(message));
+        }
+    }
+
+    private static void WriteTotals(Utf8JsonWriter json, NodeTotals totals)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("clients", totals.Clients);
+        json.WriteNumber("admitted", totals.Admitted);
+        json.WriteNumber("refused", totals.Refused);
+        json.WriteNumber("timeouts", totals.Timeouts);
+        json.WriteNumber("crashes", totals.Crashes);
+        json.WriteNumber("requests", totals.Requests);
+        json.WriteEndObject();
+    }
+
+    private static NodeTotals Totals(JsonElement t) =>
+        new((int)Long(t, "clients"), Long(t, "admitted"), Long(t, "refused"), Long(t, "timeouts"), Long(t, "crashes"), Long(t, "requests"));
+
+    private static void WriteRef(Utf8JsonWriter json, string name, IActorRef actor) =>
+        json.WriteString(name, Serialization.SerializedActorPath(actor));
+
+    private IActorRef Ref(JsonElement message, string name) =>
+        system.Provider.ResolveActorRef(Text(message, name));
+
+    private static string Text(JsonElement message, string name) =>
+        message.GetProperty(name).GetString() ?? throw new SerializationException($"'{name}' is null");
+
+    private static long Long(JsonElement message, string name) => message.GetProperty(name).GetInt64();
+}
