@@ -110,11 +110,6 @@ public static class ServerHosting
         return services;
     }
 
-    /// <summary>
-    /// With <c>view = on</c> and a terminal on standard output, the live view takes the terminal: log
-    /// lines go to its list of last events from now on. Without a terminal (redirected, CI) the server
-    /// logs as always. Null when there is no view.
-    /// </summary>
     /// <summary>Whether the live view will draw: asked for, and standard output is a terminal.</summary>
     private static bool ViewDraws(ActorSocketsSettings settings) => settings.View && !Console.IsOutputRedirected;
 
@@ -155,6 +150,11 @@ public static class ServerHosting
         file?.Dispose();
     }
 
+    /// <summary>
+    /// With <c>view = on</c> and a terminal on standard output, the live view takes the terminal: log
+    /// lines go to its list of last events (and to the log file) from now on. Without a terminal
+    /// (redirected, CI) the server logs as always. Null when there is no view.
+    /// </summary>
     private static LiveView.LiveViewScreen? StartLiveViewScreen(ActorSocketsSettings settings, ListenerStatus status)
     {
         if (!ViewDraws(settings))

@@ -318,14 +318,15 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
             AdmitUdpClient u => (u.Remote, u.Socket, true),
             _ => throw new ArgumentException($"not an admission: {admit}", nameof(admit)),
         };
+        // Counted first: the session starts serving on another thread as soon as it exists.
+        _clients++;
+        _admitted++;
+        _metrics.ClientAdmitted();
         var info = Info(id, remote);
         var props = udp ? UdpSessionActor.Props(info, socket) : TcpSessionActor.Props(info, socket);
         var session = Context.ActorOf(props, $"session-{id}");
         Context.WatchWith(session, new SessionTerminated(session));
         _sessions[session] = new SessionRecord(id, remote, udp, Proven: false, Gone: false, Requests: 0, LastActivityMs: Environment.TickCount64, info.Gauge);
-        _clients++;
-        _admitted++;
-        _metrics.ClientAdmitted();
         if (!udp || LogUdpEvent(UdpTally.Admitted))
             _log.Info("session {0} admitted: {1} ({2}/{3} clients)", id, remote, _clients, Limit);
         if (admit is AdmitUdpClient udpAdmit)
@@ -336,20 +337,22 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
 
     private void Refuse(object admit)
     {
+        // Counted before the line goes out: the connection may write it on another thread at once, and
+        // a client that has read ERR busy must find the refusal in the figures (STATS, the meter).
         switch (admit)
         {
             case AdmitTcpClient tcp:
+                LogRefusal(tcp.Remote);
                 // Register before writing: closing an unregistered Akka.IO connection crashes it and the
                 // client would see a reset instead of the reason. Kept open on the peer's half-close,
                 // so that a client that sends and half-closes at once (nc -N) still reads the line.
                 tcp.Connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
                 tcp.Connection.Tell(Tcp.Write.Create(ByteString.FromString(RefusalLine() + "\n")));
                 tcp.Connection.Tell(Tcp.Close.Instance);
-                LogRefusal(tcp.Remote);
                 break;
             case AdmitUdpClient udp:
-                udp.Listener.Tell(new UdpClientRefused(udp.Remote, RefusalLine()));
                 LogRefusal(udp.Remote);
+                udp.Listener.Tell(new UdpClientRefused(udp.Remote, RefusalLine()));
                 break;
         }
     }

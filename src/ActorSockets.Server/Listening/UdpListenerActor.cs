@@ -132,14 +132,16 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
             Socket.Tell(reply);
             return;
         }
-        var slip = new System.Buffers.ArrayBufferWriter<byte>();
-        Replies.WriteLine(slip, Replies.TagOf(reply.Payload.ToReadOnlySpan()), Replies.RateLimited);
-        switch (_rateLimiter.Check(reply.Target, reply.Payload.Count, Environment.TickCount64, slip.WrittenCount))
+        var tag = Replies.TagOf(reply.Payload.ToReadOnlySpan()).ToArray();
+        var slipBytes = (tag.Length == 0 ? 0 : tag.Length + 2) + Replies.RateLimited.Length + 1; // "@tag " line "\n" (ASCII)
+        switch (_rateLimiter.Check(reply.Target, reply.Payload.Count, Environment.TickCount64, slipBytes))
         {
             case ReplyRateLimiter.Decision.Send:
                 Socket.Tell(reply);
                 break;
             case ReplyRateLimiter.Decision.Slip:
+                var slip = new System.Buffers.ArrayBufferWriter<byte>();
+                Replies.WriteLine(slip, tag, Replies.RateLimited);
                 Socket.Tell(Udp.Send.Create(ByteString.FromBytes(slip.WrittenSpan.ToArray()), reply.Target));
                 break;
         }
