@@ -153,14 +153,13 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                 json.WriteNumber("reservation", reserve.Reservation);
                 WriteRef(json, "reply-to", reserve.ReplyTo);
                 break;
-            case PlaceReserved reserved:
-                json.WriteNumber("reservation", reserved.Reservation);
-                break;
-            case PlaceDenied denied:
-                json.WriteNumber("reservation", denied.Reservation);
-                break;
-            case CountNotReady notReady:
-                json.WriteNumber("reservation", notReady.Reservation);
+            case PlaceReserved or PlaceDenied or CountNotReady:
+                json.WriteNumber("reservation", message switch
+                {
+                    PlaceReserved reserved => reserved.Reservation,
+                    PlaceDenied denied => denied.Reservation,
+                    _ => ((CountNotReady)message).Reservation,
+                });
                 break;
             case PlaceReleased released:
                 json.WriteString("node", released.Node);
