@@ -31,6 +31,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         [typeof(GetNotes)] = "get-notes/1",
         [typeof(NotesNotRead)] = "notes-not-read/1",
         [typeof(NotesChunk)] = "notes-chunk/1",
+        [typeof(AskBoard)] = "ask-board/1",
+        [typeof(BoardIs)] = "board-is/1",
         [typeof(ReservePlace)] = "reserve-place/1",
         [typeof(PlaceReserved)] = "place-reserved/1",
         [typeof(PlaceDenied)] = "place-denied/1",
@@ -87,6 +89,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
             "notes-not-read/1" => new NotesNotRead(Text(m, "reason"), Long(m, "correlation")),
             "notes-chunk/1" => new NotesChunk(Long(m, "total"), Long(m, "remaining"),
                 [.. m.GetProperty("notes").EnumerateArray().Select(note => new Note(Long(note, "id"), Text(note, "text")))], Long(m, "correlation")),
+            "ask-board/1" => new AskBoard(Ref(m, "reply-to")),
+            "board-is/1" => new BoardIs(Text(m, "identity"), Long(m, "notes")),
             "reserve-place/1" => new ReservePlace(Text(m, "node"), Long(m, "reservation"), Ref(m, "reply-to")),
             "place-reserved/1" => new PlaceReserved(Long(m, "reservation")),
             "place-denied/1" => new PlaceDenied(Long(m, "reservation")),
@@ -147,6 +151,13 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                 }
                 json.WriteEndArray();
                 json.WriteNumber("correlation", chunk.Correlation);
+                break;
+            case AskBoard ask:
+                WriteRef(json, "reply-to", ask.ReplyTo);
+                break;
+            case BoardIs board:
+                json.WriteString("identity", board.Identity);
+                json.WriteNumber("notes", board.Notes);
                 break;
             case ReservePlace reserve:
                 json.WriteString("node", reserve.Node);

@@ -26,11 +26,18 @@ public static class ClusterSingletons
         var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
         persistence.JournalFor(null);
         persistence.SnapshotStoreFor(null);
-        var store = NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, database is null ? null : database.Claim)
+        // A board's identity lives in our SQLite file; a journal configured elsewhere (PostgreSQL) has none to compare.
+        var identity = database is not null && JournalIsIn(system, database) ? database.BoardIdentity : null;
+        var store = NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, database is null ? null : database.Claim, identity)
             .WithDispatcher(SameThreadExecutor.BackgroundDispatcher);
         var proxy = Start(system, "notes-store", store, NotesStoreSupervisor.HandOver.Instance, ClusterSingletonProxySettings.Create(system));
+        if (identity is not null)
+            system.ActorOf(BoardCheckActor.Props(proxy, identity, database!.Path), "board-check");
         return system.ActorOf(NotesStoreRelay.Props(proxy), "notes-store-relay");
     }
+
+    private static bool JournalIsIn(ActorSystem system, NotesDatabase database) =>
+        system.Settings.Config.GetString("akka.persistence.journal.sql.connection-string", "") == database.ConnectionString;
 
     /// <summary>
     /// The cluster's clients count (<see cref="ClusterCountActor"/>). Its proxy buffers nothing: an

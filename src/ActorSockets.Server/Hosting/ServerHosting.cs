@@ -135,13 +135,16 @@ public static class ServerHosting
 
     /// <summary>
     /// The process's exit code once the server has stopped: <see cref="ExitCodes.Downed"/> when the
-    /// cluster downed this node (so a service manager starts it again), else <see cref="ExitCodes.Ok"/>.
+    /// cluster downed this node (so a service manager starts it again), <see cref="ExitCodes.BadConfig"/>
+    /// when its database holds another board than the cluster's, else <see cref="ExitCodes.Ok"/>.
     /// </summary>
     public static int ExitCodeAfterStop(IServiceProvider services) =>
-        CoordinatedShutdown.Get(services.GetRequiredService<ActorSystem>()).ShutdownReason is CoordinatedShutdown.ClusterDowningReason
-            or CoordinatedShutdown.ClusterJoinUnsuccessfulReason
-            ? ExitCodes.Downed
-            : ExitCodes.Ok;
+        CoordinatedShutdown.Get(services.GetRequiredService<ActorSystem>()).ShutdownReason switch
+        {
+            CoordinatedShutdown.ClusterDowningReason or CoordinatedShutdown.ClusterJoinUnsuccessfulReason => ExitCodes.Downed,
+            BoardCheckActor.AnotherBoard => ExitCodes.BadConfig, // its database is not the cluster's: a setting to fix
+            _ => ExitCodes.Ok,
+        };
 
     private static void CloseLogFile()
     {

@@ -21,14 +21,22 @@ public sealed class NotesDatabase : IDisposable
     private const string Key = "actor-sockets.notes.sqlite-path";
     private readonly FileStream? _lock;
 
-    private NotesDatabase(string path, FileStream? ownership)
+    private NotesDatabase(string path, FileStream? ownership, string boardIdentity)
     {
         Path = path;
         _lock = ownership;
+        BoardIdentity = boardIdentity;
     }
 
     /// <summary>The database file, as a full path.</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// The identity of the board this database holds, made when the database was first prepared and
+    /// kept in it (table <c>actor_sockets_board</c>): a cluster serves one board, and a node whose
+    /// database holds another must not serve it (PROTOCOL.md section 7).
+    /// </summary>
+    public string BoardIdentity { get; }
 
     public string ConnectionString => $"Data Source={Path}";
 
@@ -43,8 +51,8 @@ public sealed class NotesDatabase : IDisposable
         var journalWasThere = File.Exists(path + "-journal");
         try
         {
-            Check(configuredPath, path);
-            return new NotesDatabase(path, ownership);
+            var identity = Check(configuredPath, path);
+            return new NotesDatabase(path, ownership, identity);
         }
         catch
         {
@@ -64,8 +72,7 @@ public sealed class NotesDatabase : IDisposable
     public static NotesDatabase OpenShared(string configuredPath)
     {
         var path = MakeFolder(configuredPath);
-        Check(configuredPath, path);
-        return new NotesDatabase(path, null);
+        return new NotesDatabase(path, null, Check(configuredPath, path));
     }
 
     /// <summary>
@@ -120,7 +127,7 @@ public sealed class NotesDatabase : IDisposable
     /// request. The proof marks the file as ours in SQLite's header (<c>application_id</c>) and reads
     /// the mark back through a new connection; a file marked by another program is refused.
     /// </summary>
-    private static void Check(string configuredPath, string path)
+    private static string Check(string configuredPath, string path)
     {
         try
         {
@@ -136,11 +143,30 @@ public sealed class NotesDatabase : IDisposable
             }
             if (ReadApplicationId(path) != ApplicationId)
                 throw SettingsException.Invalid(Key, configuredPath, "what is written to it cannot be read back (is it a regular file?)");
+            return EnsureBoardIdentity(path);
         }
         catch (SqliteException e)
         {
             throw SettingsException.Invalid(Key, configuredPath, $"it cannot be used as a notes database: {e.Message}");
         }
+    }
+
+    /// <summary>The board's identity: made once, in one transaction, so two nodes preparing one new file agree on it.</summary>
+    private static string EnsureBoardIdentity(string path)
+    {
+        using var connection = Connect(path);
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS actor_sockets_board (identity TEXT NOT NULL);
+            INSERT INTO actor_sockets_board (identity) SELECT $identity WHERE NOT EXISTS (SELECT 1 FROM actor_sockets_board);
+            SELECT identity FROM actor_sockets_board LIMIT 1;
+            """;
+        command.Parameters.AddWithValue("$identity", Guid.NewGuid().ToString("N"));
+        var identity = (string)command.ExecuteScalar()!;
+        transaction.Commit();
+        return identity;
     }
 
     /// <summary>"ASNB" (ActorSockets notes board) in SQLite's header, as <c>PRAGMA application_id</c> intends.</summary>

@@ -31,6 +31,12 @@ public static class NotesProtocol
     /// </summary>
     public sealed record GetNotes(long AfterId, long UpToId, int MaxNotes, int MaxBytes, IActorRef ReplyTo, long Correlation) : IClusterMessage;
 
+    /// <summary>Which board does the store serve? Answered <see cref="BoardIs"/> by the store's supervisor, in any state.</summary>
+    public sealed record AskBoard(IActorRef ReplyTo) : IClusterMessage;
+
+    /// <summary>The store serves the board <paramref name="Identity"/> (its node's database's), holding <paramref name="Notes"/> notes as far as it knows.</summary>
+    public sealed record BoardIs(string Identity, long Notes) : IClusterMessage;
+
     /// <summary>No board to read from: the store is down and has not held one yet. The client gets <c>ERR storage</c>.</summary>
     public sealed record NotesNotRead(string Reason, long Correlation) : IClusterMessage;
 

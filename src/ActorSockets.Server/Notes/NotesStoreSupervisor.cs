@@ -50,17 +50,22 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     /// <summary>When the current store was started, for the log line that says how long its recovery took.</summary>
     private long _storeStartedMs;
 
-    public NotesStoreSupervisor(int snapshotEvery, Func<IDisposable>? claimDatabase)
+    /// <summary>The identity of the board this node's database holds (cluster mode); null when not known.</summary>
+    private readonly string? _boardIdentity;
+
+    public NotesStoreSupervisor(int snapshotEvery, Func<IDisposable>? claimDatabase, string? boardIdentity)
     {
         _snapshotEvery = snapshotEvery;
         _claimDatabase = claimDatabase;
+        _boardIdentity = boardIdentity;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="claimDatabase">Cluster mode: takes the database's lock before the store starts (throws <see cref="Protocol.Settings.SettingsException"/> while another holds it).</param>
-    public static Props Props(int snapshotEvery, Func<IDisposable>? claimDatabase = null) =>
-        Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery, claimDatabase));
+    /// <param name="boardIdentity">Cluster mode: the board this node's database holds, told to nodes that ask (<see cref="AskBoard"/>).</param>
+    public static Props Props(int snapshotEvery, Func<IDisposable>? claimDatabase = null, string? boardIdentity = null) =>
+        Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery, claimDatabase, boardIdentity));
 
     protected override void PreStart()
     {
@@ -91,6 +96,9 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case AskBoard ask when _boardIdentity is not null:
+                ask.ReplyTo.Tell(new BoardIs(_boardIdentity, _board?.Count ?? _acknowledgedCount));
+                break;
             case HandOver:
                 OnHandOver();
                 break;

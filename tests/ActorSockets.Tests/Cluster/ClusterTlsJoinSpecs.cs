@@ -14,6 +14,7 @@ namespace ActorSockets.Tests.Cluster;
 /// once let in by reaching the cluster port (issue 19) is refused at the TLS handshake, in plaintext
 /// or with a certificate of its own making, while a node with the CA's certificate joins.
 /// </summary>
+[Collection(nameof(ClusterCollection))]
 public sealed class ClusterTlsJoinSpecs : IDisposable
 {
     /// <summary>Liveness bound for a join that should happen (measured: about 2 s), and the wait for one that must not.</summary>
