@@ -38,18 +38,19 @@ public static class ServerHosting
     {
         var prepared = ServiceCatalog.Prepare(settings);
         var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings, prepared.NotesDatabase) : Config.Empty;
+        ClusterTls? tls;
         try
         {
             AkkaConfigCheck.Check(hocon.WithFallback(ServerHocon.Defaults).WithFallback(persistence), settings.ClusterEnabled);
+            // Cluster mode: the node's certificate is checked now, so a problem is one line and exit 3.
+            tls = ClusterTls.Load(settings, DateTimeOffset.UtcNow);
+            OpenLogFile(settings);
         }
         catch
         {
             prepared.NotesDatabase?.Dispose(); // refused before it ran: the database is free again
             throw;
         }
-        // Cluster mode: the node's certificate is checked now, so a problem is one line and exit 3.
-        var tls = ClusterTls.Load(settings, DateTimeOffset.UtcNow);
-        OpenLogFile(settings);
         var status = new ListenerStatus();
         services.AddSingleton(status);
         services.AddSingleton(settings);

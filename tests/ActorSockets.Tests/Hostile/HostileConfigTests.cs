@@ -126,3 +126,21 @@ public class HostileConfigTests : IDisposable
         Assert.Equal(5057, Load(file).Port);
     }
 }
+
+/// <summary>A start refused after the notes database was taken lets it go, as every refusal before binding does.</summary>
+public class RefusedStartTests
+{
+    [Fact]
+    public void A_log_file_that_cannot_be_written_refuses_the_start_and_frees_the_database()
+    {
+        using var folder = new Support.TempFolder();
+        var database = folder.File("notes.db");
+        var settings = ConfigLoader.Load(new ConfigSources(null, null, 0,
+            ["service=notes", $"notes.sqlite-path={database}", $"log.file={folder.File("no-such-folder/server.log")}"])).Settings;
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        var error = Assert.Throws<SettingsException>(() =>
+            ActorSockets.Server.Hosting.ServerHosting.AddActorSocketsServer(services, Akka.Configuration.Config.Empty, settings));
+        Assert.Contains("log.file", error.Message);
+        using var again = ActorSockets.Server.Notes.NotesDatabase.Open(database); // would be "in use by another server"
+    }
+}
