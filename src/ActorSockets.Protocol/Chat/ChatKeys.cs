@@ -129,7 +129,7 @@ public static class ChatKeys
             throw new ChatCryptoException($"key has {modulus.BitLength} bits, under {MinimumBits}");
         if (modulus.BitLength > MaximumBits)
             throw new ChatCryptoException($"key has {modulus.BitLength} bits, over {MaximumBits}");
-        if (exponent.BitLength > 17 || exponent.IntValue > MaximumExponent || exponent.CompareTo(BigInteger.Three) < 0 || !exponent.TestBit(0))
+        if (exponent.CompareTo(BigInteger.ValueOf(MaximumExponent)) > 0 || exponent.CompareTo(BigInteger.Three) < 0 || !exponent.TestBit(0))
             throw new ChatCryptoException($"key has public exponent {(exponent.BitLength > 64 ? $"of {exponent.BitLength} bits" : exponent.ToString())}; expected an odd number from 3 to 65537");
     }
 
