@@ -132,8 +132,8 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
             Socket.Tell(reply);
             return;
         }
-        var tag = Replies.TagOf(reply.Payload.ToReadOnlySpan()).ToArray();
-        var slipBytes = (tag.Length == 0 ? 0 : tag.Length + 2) + Replies.RateLimited.Length + 1; // "@tag " line "\n" (ASCII)
+        var tagLength = Replies.TagOf(reply.Payload.ToReadOnlySpan()).Length;
+        var slipBytes = (tagLength == 0 ? 0 : tagLength + 2) + Replies.RateLimited.Length + 1; // "@tag " line "\n" (ASCII)
         switch (_rateLimiter.Check(reply.Target, reply.Payload.Count, Environment.TickCount64, slipBytes))
         {
             case ReplyRateLimiter.Decision.Send:
@@ -141,7 +141,7 @@ public sealed class UdpListenerActor(ActorSocketsSettings settings, IActorRef li
                 break;
             case ReplyRateLimiter.Decision.Slip:
                 var slip = new System.Buffers.ArrayBufferWriter<byte>();
-                Replies.WriteLine(slip, tag, Replies.RateLimited);
+                Replies.WriteLine(slip, Replies.TagOf(reply.Payload.ToReadOnlySpan()), Replies.RateLimited);
                 Socket.Tell(Udp.Send.Create(ByteString.FromBytes(slip.WrittenSpan.ToArray()), reply.Target));
                 break;
         }
