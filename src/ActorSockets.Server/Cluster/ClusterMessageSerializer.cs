@@ -19,6 +19,8 @@ namespace ActorSockets.Server.Cluster;
 /// </summary>
 public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
+    private readonly NodeClock _clock = NodeClock.Of(system);
+
     /// <summary>Sent with every message; never change it.</summary>
     public const int SerializerId = 7302;
 
@@ -80,7 +82,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         {
             "store-note/1" => new StoreNote(Text(m, "text"), Ref(m, "reply-to"), Long(m, "correlation"),
                 m.TryGetProperty("key", out var key) ? key.GetString() : null,
-                m.TryGetProperty("time-left-ms", out var left) ? DateTime.UtcNow + TimeSpan.FromMilliseconds(left.GetDouble()) : null),
+                m.TryGetProperty("time-left-ms", out var left) ? _clock.NowMs + (long)left.GetDouble() : null),
             "note-stored/1" => new NoteStored(Long(m, "id"), Long(m, "correlation")),
             "note-not-stored/1" => new NoteNotStored(Text(m, "reason"), Long(m, "correlation")),
             "note-conflict/1" => new NoteConflict(Long(m, "correlation")),
@@ -112,8 +114,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
                 json.WriteNumber("correlation", store.Correlation);
                 if (store.Key is not null)
                     json.WriteString("key", store.Key);
-                if (store.NotAfter is { } notAfter)
-                    json.WriteNumber("time-left-ms", (notAfter - DateTime.UtcNow).TotalMilliseconds);
+                if (store.NotAfterMs is { } notAfterMs)
+                    json.WriteNumber("time-left-ms", notAfterMs - _clock.NowMs);
                 break;
             case NoteStored stored:
                 json.WriteNumber("id", stored.Id);

@@ -18,7 +18,8 @@ public sealed class NotesStoreRelay : UntypedActor, IWithTimers
     private const string ResendTimerKey = "resend";
     private readonly IActorRef _store;
     /// <summary>Notes awaiting the store's answer, by the relay's own correlation: the session's request, and until when it is awaited.</summary>
-    private readonly Dictionary<long, (StoreNote Note, DateTime Until)> _awaiting = [];
+    private readonly Dictionary<long, (StoreNote Note, long UntilMs)> _awaiting = [];
+    private readonly NodeClock _clock = NodeClock.Of(Context.System);
     private long _nextCorrelation = 1;
 
     public NotesStoreRelay(IActorRef store) => _store = store;
@@ -33,7 +34,7 @@ public sealed class NotesStoreRelay : UntypedActor, IWithTimers
         {
             case StoreNote note:
                 var correlation = _nextCorrelation++;
-                _awaiting[correlation] = (note, note.NotAfter ?? DateTime.UtcNow + ServerTuning.ServiceTimeout);
+                _awaiting[correlation] = (note, note.NotAfterMs ?? _clock.In(ServerTuning.ServiceTimeout));
                 _store.Tell(note with { ReplyTo = Self, Correlation = correlation });
                 if (!Timers.IsTimerActive(ResendTimerKey))
                     Timers.StartPeriodicTimer(ResendTimerKey, Resend.Instance, ServerTuning.ClusterStoreResend);
@@ -68,8 +69,8 @@ public sealed class NotesStoreRelay : UntypedActor, IWithTimers
 
     private void ResendKeyed()
     {
-        var now = DateTime.UtcNow;
-        var overdue = _awaiting.Where(entry => entry.Value.Until < now).Select(entry => entry.Key).ToList();
+        var now = _clock.NowMs;
+        var overdue = _awaiting.Where(entry => entry.Value.UntilMs < now).Select(entry => entry.Key).ToList();
         foreach (var correlation in overdue)
             _awaiting.Remove(correlation); // its session has given up on it, or is about to
         foreach (var (correlation, (note, _)) in _awaiting)

@@ -60,9 +60,9 @@ public static class ServiceCatalog
             case ServiceKind.Sum:
                 return SumService.Instance;
             case ServiceKind.Notes when settings.ClusterEnabled:
-                return new NotesService(Cluster.ClusterSingletons.StartNotesStore(system, prepared.NotesDatabase));
+                return new NotesService(Cluster.ClusterSingletons.StartNotesStore(system, prepared.NotesDatabase), NodeClock.Of(system));
             case ServiceKind.Notes:
-                return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "notes-store"));
+                return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "notes-store"), NodeClock.Of(system));
             case ServiceKind.Chat:
                 var keys = prepared.ChatKeys!;
                 system.Log.Info("chat server key {0} ({1} bits, {2}{3}); responder {4}", keys.Fingerprint, keys.Bits,

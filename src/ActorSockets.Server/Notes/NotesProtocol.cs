@@ -13,10 +13,11 @@ public static class NotesProtocol
     /// Store a note; answered <see cref="NoteStored"/> once it is in the journal, or <see cref="NoteNotStored"/>.
     /// With a board-wide idempotency <paramref name="Key"/> the board already holds: the first note's
     /// <see cref="NoteStored"/> again for the same text, <see cref="NoteConflict"/> for another.
-    /// A note that reaches the store after <paramref name="NotAfter"/> (UTC) is not stored: its session
-    /// has answered <c>ERR storage</c> by then (a request held by a singleton proxy during a move, say).
+    /// A note that reaches the store after <paramref name="NotAfterMs"/> (a reading of the
+    /// <see cref="NodeClock"/> of the node that holds the message) is not stored: its session has
+    /// answered <c>ERR storage</c> by then (a request held by a singleton proxy during a move, say).
     /// </summary>
-    public sealed record StoreNote(string Text, IActorRef ReplyTo, long Correlation, string? Key = null, DateTime? NotAfter = null) : IClusterMessage;
+    public sealed record StoreNote(string Text, IActorRef ReplyTo, long Correlation, string? Key = null, long? NotAfterMs = null) : IClusterMessage;
 
     public sealed record NoteStored(long Id, long Correlation) : IClusterMessage;
 

@@ -3,8 +3,11 @@ using Akka.Actor;
 
 namespace ActorSockets.Server.Notes;
 
-/// <summary>The <c>notes</c> service (PROTOCOL.md section 4): every session talks to the one notes store.</summary>
-public sealed class NotesService(IActorRef store) : IService
+/// <summary>
+/// The <c>notes</c> service (PROTOCOL.md section 4): every session talks to the one notes store, and
+/// sets its notes' deadlines by <paramref name="clock"/>, this node's.
+/// </summary>
+public sealed class NotesService(IActorRef store, NodeClock clock) : IService
 {
     public IReadOnlyList<string> HelpLines { get; } =
     [
@@ -14,5 +17,5 @@ public sealed class NotesService(IActorRef store) : IService
         "GET <after-id>  the notes after that id; over UDP a full page ends with MORE <id>: ask GET <id> next",
     ];
 
-    public IServiceSession Open(ServiceContext context) => new NotesSession(store, context);
+    public IServiceSession Open(ServiceContext context) => new NotesSession(store, clock, context);
 }

@@ -16,7 +16,7 @@ namespace ActorSockets.Server.Notes;
 /// of a large board holds one chunk in memory, not the board. Remembers its last 1024 tagged POSTs,
 /// so a retried POST (same tag, same text) gets its first OK again instead of a second note.
 /// </summary>
-internal sealed class NotesSession(IActorRef store, ServiceContext context) : IServiceSession
+internal sealed class NotesSession(IActorRef store, NodeClock clock, ServiceContext context) : IServiceSession
 {
 
     private readonly ActorSocketsSettings _settings = context.Settings;
@@ -48,7 +48,7 @@ internal sealed class NotesSession(IActorRef store, ServiceContext context) : IS
                 // A tag of 16 characters or more is a board-wide idempotency key (PROTOCOL.md section 4).
                 store.Tell(new StoreNote(post.Text, context.Session, ++_correlation,
                     tag.Length >= NotesReply.MinBoardKeyLength ? Encoding.ASCII.GetString(tag) : null,
-                    DateTime.UtcNow + ServerTuning.ServiceTimeout - ServerTuning.StoreDeadlineMargin));
+                    clock.In(ServerTuning.ServiceTimeout - ServerTuning.StoreDeadlineMargin)));
                 return ServiceStep.Pending;
             case NotesRequest.Get get:
                 _streaming = false;

@@ -27,6 +27,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     private readonly int _snapshotEvery;
     /// <summary>Told when the store is ready, failing, healthy and stopped; nobody when it runs alone (tests).</summary>
     private readonly IActorRef _owner;
+    private readonly NodeClock _clock = NodeClock.Of(Context.System);
     private bool _wroteOnce;
     /// <summary>Who waits for the OK of each note being written (a retry with the same key waits for the same note).</summary>
     private readonly Dictionary<long, List<StoreNote>> _awaiting = [];
@@ -92,7 +93,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
 
     private void Store(StoreNote store)
     {
-        if (store.NotAfter < DateTime.UtcNow)
+        if (store.NotAfterMs < _clock.NowMs)
         {
             store.ReplyTo.Tell(new NoteNotStored(Protocol.Replies.StoreUnavailable, store.Correlation));
             return;

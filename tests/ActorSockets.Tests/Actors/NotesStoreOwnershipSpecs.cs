@@ -1,4 +1,5 @@
 using ActorSockets.Protocol;
+using ActorSockets.Server;
 using ActorSockets.Server.Notes;
 using ActorSockets.Tests.Support;
 using Akka.Actor;
@@ -68,9 +69,9 @@ public class NotesStoreOwnershipSpecs(ITestOutputHelper output) : TestKit("akka.
     public void A_note_that_arrives_after_its_deadline_is_not_stored()
     {
         var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000));
-        store.Tell(new StoreNote("too late", TestActor, 1, NotAfter: DateTime.UtcNow - TimeSpan.FromSeconds(1)));
+        store.Tell(new StoreNote("too late", TestActor, 1, NotAfterMs: NodeClock.Of(Sys).In(TimeSpan.FromSeconds(-1))));
         Assert.Equal(new NoteNotStored(Replies.StoreUnavailable, 1), ExpectMsg<NoteNotStored>(TimeSpan.FromSeconds(8)));
-        store.Tell(new StoreNote("in time", TestActor, 2, NotAfter: DateTime.UtcNow + TimeSpan.FromSeconds(5)));
+        store.Tell(new StoreNote("in time", TestActor, 2, NotAfterMs: NodeClock.Of(Sys).In(TimeSpan.FromSeconds(5))));
         Assert.Equal(new NoteStored(1, 2), ExpectMsg<NoteStored>(TimeSpan.FromSeconds(8)));
         store.Tell(new GetNotes(0, 0, 10, 10_000, TestActor, 3));
         Assert.Equal(["in time"], ExpectMsg<NotesChunk>().Notes.Select(note => note.Text));

@@ -256,7 +256,7 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
         var settings = TestSettings.Create(["service=notes", "timeout=off", .. sets]);
         var connection = CreateTestProbe();
         var parent = CreateTestProbe();
-        var info = new SessionInfo(1, new IPEndPoint(IPAddress.Loopback, 40000), settings, new NotesService(store.Ref));
+        var info = new SessionInfo(1, new IPEndPoint(IPAddress.Loopback, 40000), settings, new NotesService(store.Ref, NodeClock.Of(Sys)));
         var session = parent.ChildActorOf(TcpSessionActor.Props(info, connection.Ref), "notes-session",
             new OneForOneStrategy(_ => Directive.Stop));
         connection.ExpectMsg<Tcp.Register>();

@@ -21,7 +21,7 @@ public class UdpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
     {
         var socket = CreateTestProbe();
         var store = CreateTestProbe();
-        var info = new SessionInfo(1, Client, TestSettings.Create("service=notes", "transport=udp", "timeout=off"), new NotesService(store.Ref));
+        var info = new SessionInfo(1, Client, TestSettings.Create("service=notes", "transport=udp", "timeout=off"), new NotesService(store.Ref, NodeClock.Of(Sys)));
         var session = Sys.ActorOf(UdpSessionActor.Props(info, socket.Ref));
 
         session.Tell(new Udp.Received(ByteString.FromString("POST held"), Client), socket.Ref);

@@ -71,14 +71,22 @@ public class ClusterMessageSerializerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_deadline_travels_as_time_left_not_as_a_clock_reading()
+    public void A_deadline_travels_as_time_left_and_is_read_on_the_receiving_nodes_own_clock()
     {
-        var bytes = Serializer.ToBinary(new StoreNote("x", TestActor, 1, null, DateTime.UtcNow.AddSeconds(9)));
+        // The receiving node's monotonic clock reads five minutes more than this one's, as another
+        // machine's would (it booted earlier): the note still has its nine seconds there.
+        using var later = ActorSystem.Create("ActorSockets", ClusterMessageSerializer.Hocon
+            .WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("actor-sockets.testing.clock-offset-ms = 300000\nakka.loglevel = WARNING")));
+        var here = NodeClock.Of(Sys);
+        var there = NodeClock.Of(later);
+        Assert.InRange(there.NowMs - here.NowMs, 299_000, 301_000);
+
+        var bytes = Serializer.ToBinary(new StoreNote("x", TestActor, 1, null, here.In(TimeSpan.FromSeconds(9))));
         using var json = JsonDocument.Parse(bytes);
         Assert.InRange(json.RootElement.GetProperty("time-left-ms").GetDouble(), 8000, 9000);
-        // Read on a node whose clock is minutes ahead, the note still has its nine seconds there.
-        var read = (StoreNote)Serializer.FromBinary(bytes, "store-note/1");
-        Assert.InRange((read.NotAfter!.Value - DateTime.UtcNow).TotalSeconds, 8, 9);
+        var serializer = (SerializerWithStringManifest)later.Serialization.FindSerializerForType(typeof(StoreNote));
+        var read = (StoreNote)serializer.FromBinary(bytes, "store-note/1");
+        Assert.InRange(read.NotAfterMs!.Value - there.NowMs, 8000, 9000);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ActorSockets.Server;
 using ActorSockets.Server.Cluster;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
@@ -14,14 +15,14 @@ namespace ActorSockets.Tests.Cluster;
 /// </summary>
 public sealed class NotesStoreRelaySpecs(ITestOutputHelper output) : TestKit("akka.loglevel = INFO", output)
 {
-    private static readonly DateTime Later = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+    private long Later => NodeClock.Of(Sys).In(TimeSpan.FromMinutes(5));
 
     [Fact]
     public void A_keyed_note_is_sent_again_until_the_store_answers_and_the_session_hears_one_answer()
     {
         var store = CreateTestProbe();
         var relay = Sys.ActorOf(NotesStoreRelay.Props(store.Ref));
-        relay.Tell(new StoreNote("kept", TestActor, 41, Key: "abcdefghijklmnop-1", NotAfter: Later));
+        relay.Tell(new StoreNote("kept", TestActor, 41, Key: "abcdefghijklmnop-1", NotAfterMs: Later));
 
         var first = store.ExpectMsg<StoreNote>();
         var again = store.ExpectMsg<StoreNote>(TimeSpan.FromSeconds(3)); // nobody answered: sent again
@@ -40,7 +41,7 @@ public sealed class NotesStoreRelaySpecs(ITestOutputHelper output) : TestKit("ak
     {
         var store = CreateTestProbe();
         var relay = Sys.ActorOf(NotesStoreRelay.Props(store.Ref));
-        relay.Tell(new StoreNote("once", TestActor, 5, NotAfter: Later));
+        relay.Tell(new StoreNote("once", TestActor, 5, NotAfterMs: Later));
         var sent = store.ExpectMsg<StoreNote>();
         store.ExpectNoMsg(TimeSpan.FromSeconds(1.5)); // a second copy could be a second note
         relay.Tell(new NoteNotStored("disk full", sent.Correlation));
@@ -52,7 +53,7 @@ public sealed class NotesStoreRelaySpecs(ITestOutputHelper output) : TestKit("ak
     {
         var store = CreateTestProbe();
         var relay = Sys.ActorOf(NotesStoreRelay.Props(store.Ref));
-        relay.Tell(new StoreNote("late", TestActor, 1, Key: "abcdefghijklmnop-2", NotAfter: DateTime.UtcNow + TimeSpan.FromMilliseconds(500)));
+        relay.Tell(new StoreNote("late", TestActor, 1, Key: "abcdefghijklmnop-2", NotAfterMs: NodeClock.Of(Sys).In(TimeSpan.FromMilliseconds(500))));
         store.ExpectMsg<StoreNote>();
         store.ExpectNoMsg(TimeSpan.FromSeconds(2)); // its session has answered ERR storage by then
     }
