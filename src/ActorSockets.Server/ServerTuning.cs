@@ -78,6 +78,12 @@ public static class ServerTuning
     /// </summary>
     public static readonly TimeSpan StoreLockRetry = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Cluster mode: how often a store that lost the cluster's majority looks whether it sees one
+    /// again (it also asks before every note). Cheap: a look at this node's failure detector.
+    /// </summary>
+    public static readonly TimeSpan StoreMajorityCheck = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Requests held while the store is down; more are answered at once. Count.</summary>
     public const int StoreMaxWaiting = 1024;
 

@@ -24,13 +24,17 @@ namespace ActorSockets.Server.Notes;
 /// database's lock (<see cref="NotesDatabase.Claim"/>; while another process holds it, storage is
 /// failing and it tries again with the same back-off), and on <see cref="HandOver"/> it lets the
 /// board finish the notes it is writing before it stops, so the next node's store starts after the
-/// last write.
+/// last write. It writes only while its node sees a majority of the cluster (asked before every
+/// note, and every 250 ms): a node cut off or paused holds its writers' notes, lets the board finish
+/// what it is writing, and lets the database go, so that the majority's new store can take it; it
+/// takes the board up again when it sees a majority again (and has not been downed meanwhile).
 /// </para>
 /// </summary>
 public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
 {
     private const string RestartTimerKey = "restart-store";
     private const string ExpireTimerKey = "expire-waiting";
+    private const string MajorityTimerKey = "majority-check";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly int _snapshotEvery;
@@ -53,19 +57,27 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     /// <summary>The identity of the board this node's database holds (cluster mode); null when not known.</summary>
     private readonly string? _boardIdentity;
 
-    public NotesStoreSupervisor(int snapshotEvery, Func<IDisposable>? claimDatabase, string? boardIdentity)
+    /// <summary>Cluster mode: the members this node sees now, and the members there are.</summary>
+    private readonly Func<(int Seen, int Members)>? _seenMembers;
+    /// <summary>The node does not see a majority: no note is written, and the database is let go.</summary>
+    private bool _outOfMajority;
+
+    public NotesStoreSupervisor(int snapshotEvery, Func<IDisposable>? claimDatabase, string? boardIdentity, Func<(int Seen, int Members)>? seenMembers)
     {
         _snapshotEvery = snapshotEvery;
         _claimDatabase = claimDatabase;
         _boardIdentity = boardIdentity;
+        _seenMembers = seenMembers;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="claimDatabase">Cluster mode: takes the database's lock before the store starts (throws <see cref="Protocol.Settings.SettingsException"/> while another holds it).</param>
     /// <param name="boardIdentity">Cluster mode: the board this node's database holds, told to nodes that ask (<see cref="AskBoard"/>).</param>
-    public static Props Props(int snapshotEvery, Func<IDisposable>? claimDatabase = null, string? boardIdentity = null) =>
-        Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery, claimDatabase, boardIdentity));
+    /// <param name="seenMembers">Cluster mode: the members this node sees now and the members there are (<see cref="Cluster.MajorityView"/>); writes only while the first is a majority of the second.</param>
+    public static Props Props(int snapshotEvery, Func<IDisposable>? claimDatabase = null, string? boardIdentity = null,
+        Func<(int Seen, int Members)>? seenMembers = null) =>
+        Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery, claimDatabase, boardIdentity, seenMembers));
 
     protected override void PreStart()
     {
@@ -73,6 +85,8 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
         if (NodeAddress is { } node)
             _log.Info("notes store starting on this node ({0})", node);
+        if (_seenMembers is not null)
+            Timers.StartPeriodicTimer(MajorityTimerKey, CheckMajority.Instance, ServerTuning.StoreMajorityCheck);
         StartStore();
     }
 
@@ -104,6 +118,11 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
                 break;
             case StoreNote when _handingOver:
                 Answer(message, Replies.StoreUnavailable);
+                break;
+            case StoreNote when !SeesMajority():
+                // Asked before every note, not only on the timer: a paused node wakes with its
+                // writers' notes in its mailbox, and must not write one before it knows where it stands.
+                Hold(message);
                 break;
             case StoreNote or GetNotes when _storeReady && _store is not null:
                 _store.Forward(message);
@@ -140,6 +159,11 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
             case Terminated terminated when terminated.ActorRef.Equals(_store) && _handingOver:
                 Context.Stop(Self);
                 break;
+            case Terminated terminated when terminated.ActorRef.Equals(_store) && _outOfMajority:
+                _store = null;
+                _storeReady = false;
+                LetDatabaseGo();
+                break;
             case Terminated terminated when terminated.ActorRef.Equals(_store):
                 _store = null;
                 _storeReady = false;
@@ -147,6 +171,10 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
                 break;
             case RestartStore:
                 StartStore();
+                break;
+            case CheckMajority:
+                if (SeesMajority() && _outOfMajority)
+                    OnMajorityAgain();
                 break;
             case ExpireWaiting:
                 ExpireOverdue();
@@ -165,6 +193,8 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
 
     private void StartStore()
     {
+        if (_store is not null || _handingOver || !SeesMajority())
+            return;
         if (_claimDatabase is not null && _ownership is null)
         {
             try
@@ -225,6 +255,45 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
             return;
         _failure = null;
         _log.Info("notes storage works again");
+    }
+
+    /// <summary>
+    /// Whether this store may write: always outside cluster mode. On losing the majority it stops
+    /// the board (after the notes it is writing, which are answered) and lets the database go.
+    /// </summary>
+    private bool SeesMajority()
+    {
+        if (_seenMembers is null)
+            return true;
+        var (seen, members) = _seenMembers();
+        if (seen * 2 > members)
+            return true;
+        if (!_outOfMajority)
+        {
+            _outOfMajority = true;
+            _log.Warning("notes store: this node sees {0} of {1} members, no majority: it writes no note and lets the database go " +
+                "until it sees a majority again (the majority may start a store of its own meanwhile)", seen, members);
+            if (_store is null)
+                LetDatabaseGo();
+            else
+                _store.Tell(NotesStoreActor.Drain.Instance);
+        }
+        return false;
+    }
+
+    private void LetDatabaseGo()
+    {
+        _ownership?.Dispose();
+        _ownership = null;
+    }
+
+    private void OnMajorityAgain()
+    {
+        _outOfMajority = false;
+        _log.Info("notes store: this node sees a majority again; the store starts");
+        if (_store is null)
+            StartStore();
+        // (A board still draining stops, and its Terminated restarts it like any stop.)
     }
 
     /// <summary>
@@ -332,6 +401,12 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     {
         public static readonly ExpireWaiting Instance = new();
         private ExpireWaiting() { }
+    }
+
+    private sealed class CheckMajority
+    {
+        public static readonly CheckMajority Instance = new();
+        private CheckMajority() { }
     }
 
     #endregion

@@ -66,6 +66,28 @@ public class NotesStoreOwnershipSpecs(ITestOutputHelper output) : TestKit("akka.
     }
 
     [Fact]
+    public void A_store_whose_node_loses_the_majority_writes_nothing_and_lets_the_database_go_until_it_sees_one_again()
+    {
+        using var database = NotesDatabase.OpenShared(_folder.File("notes.db"));
+        var seen = 3;
+        var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000, database.Claim, seenMembers: () => (Volatile.Read(ref seen), 3)));
+        store.Tell(new StoreNote("with the majority", TestActor, 1));
+        Assert.Equal(new NoteStored(1, 1), ExpectMsg<NoteStored>(TimeSpan.FromSeconds(8)));
+
+        Volatile.Write(ref seen, 1); // cut off, or woken from a pause: this node sees only itself
+        store.Tell(new StoreNote("cut off", TestActor, 2));
+        Assert.Equal(new NoteNotStored(Replies.StoreUnavailable, 2), ExpectMsg<NoteNotStored>(TimeSpan.FromSeconds(10)));
+        // The database is free for the majority's store.
+        AwaitAssert(() => database.Claim().Dispose(), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
+
+        Volatile.Write(ref seen, 2);
+        store.Tell(new StoreNote("with a majority again", TestActor, 3));
+        Assert.Equal(new NoteStored(2, 3), ExpectMsg<NoteStored>(TimeSpan.FromSeconds(10)));
+        store.Tell(new GetNotes(0, 0, 10, 10_000, TestActor, 4));
+        Assert.Equal(["with the majority", "with a majority again"], ExpectMsg<NotesChunk>().Notes.Select(note => note.Text));
+    }
+
+    [Fact]
     public void A_note_that_arrives_after_its_deadline_is_not_stored()
     {
         var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000));

@@ -19,6 +19,7 @@ internal sealed partial class NotesWriters
     private readonly List<Task> _writers;
     private int _next;
     private int _acknowledgedSinceMark;
+    private long _firstSinceMarkTicks;
 
     /// <param name="targets">The nodes to write through now (a killed node is left out, or its connect fails).</param>
     public NotesWriters(Func<IReadOnlyList<IPEndPoint>> targets, int writers)
@@ -33,7 +34,14 @@ internal sealed partial class NotesWriters
     /// <summary>Notes acknowledged since <see cref="Mark"/>.</summary>
     public int AcknowledgedSinceMark => Volatile.Read(ref _acknowledgedSinceMark);
 
-    public void Mark() => Interlocked.Exchange(ref _acknowledgedSinceMark, 0);
+    /// <summary>When the first note since <see cref="Mark"/> was acknowledged (ticks of <see cref="DateTime.UtcNow"/>; 0 before).</summary>
+    public DateTime? FirstAcknowledgedSinceMark => Interlocked.Read(ref _firstSinceMarkTicks) is var ticks and not 0 ? new DateTime(ticks, DateTimeKind.Utc) : null;
+
+    public void Mark()
+    {
+        Interlocked.Exchange(ref _firstSinceMarkTicks, 0);
+        Interlocked.Exchange(ref _acknowledgedSinceMark, 0);
+    }
 
     public async Task StopAsync()
     {
@@ -54,6 +62,7 @@ internal sealed partial class NotesWriters
                 if (reply is not null && OkLine().Match(reply) is { Success: true } ok)
                 {
                     Acknowledged[tag] = (long.Parse(ok.Groups[1].Value), text);
+                    Interlocked.CompareExchange(ref _firstSinceMarkTicks, DateTime.UtcNow.Ticks, 0);
                     Interlocked.Increment(ref _acknowledgedSinceMark);
                     break;
                 }

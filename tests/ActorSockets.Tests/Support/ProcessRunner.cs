@@ -88,16 +88,26 @@ internal sealed class ProcessRunner : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM, as a service manager or <c>kill</c> would (.NET itself can only send SIGKILL).</summary>
-    public void Terminate()
+    public void Terminate() => Signal(SigTerm, "SIGTERM");
+
+    /// <summary>SIGSTOP: the process stops where it is, holding its sockets and locks, as a swapping or frozen machine would.</summary>
+    public void Pause() => Signal(SigStop, "SIGSTOP");
+
+    /// <summary>SIGCONT: a paused process runs on, unaware of the time it lost.</summary>
+    public void Resume() => Signal(SigCont, "SIGCONT");
+
+    private void Signal(int signal, string name)
     {
-        if (SendSignal(_process.Id, SigTerm) != 0)
-            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        if (SendSignal(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, {name}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
     /// <summary>SIGKILL: no shutdown, no flush; what was not on disk is gone.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: true);
 
     private const int SigTerm = 15;
+    private const int SigCont = 18; // Linux
+    private const int SigStop = 19; // Linux
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
