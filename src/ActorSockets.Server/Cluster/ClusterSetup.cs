@@ -25,8 +25,10 @@ public static class ClusterSetup
     /// after about 4 s. What is shortened is what waits once a node is known to be gone: the resolver
     /// downs it after 2 s of stable membership (Akka: 20 s), the leader removes it at its next tick
     /// (250 ms, gossip every 500 ms; Akka: 1 s each), the singletons start on the next oldest node
-    /// after Akka's removal margin (which is <c>stable-after</c> again: time for a downed side to stop
-    /// its own singletons first), and proxies look for a moved singleton every 250 ms (Akka: 1 s).
+    /// 500 ms after the removal (Akka waits <c>stable-after</c> again, time for a downed side to stop
+    /// its own singletons first: our store does not need it, since it stops writing as soon as its
+    /// node no longer sees a majority, seconds before the others down that node, see
+    /// <see cref="MajorityView"/>), and proxies look for a moved singleton every 250 ms (Akka: 1 s).
     /// Shorter heartbeat values would move the store sooner but risk downing a node that only paused
     /// (a long GC, a loaded machine): a downed node shuts itself down and must be started again. A
     /// config file may set any of these (ARCHITECTURE.md, Cluster mode). The cluster's own actors
@@ -39,6 +41,7 @@ public static class ClusterSetup
           leader-actions-interval = 250ms
           gossip-interval = 500ms
           split-brain-resolver.stable-after = 2s
+          down-removal-margin = 500ms
           # Seed nodes started together find each other sooner than with Akka's 5 s.
           seed-node-timeout = 2s
           retry-unsuccessful-join-after = 2s

@@ -29,7 +29,7 @@ public static class ClusterSingletons
         // A board's identity lives in our SQLite file; a journal configured elsewhere (PostgreSQL) has none to compare.
         var identity = database is not null && JournalIsIn(system, database) ? database.BoardIdentity : null;
         var majority = new MajorityView(Akka.Cluster.Cluster.Get(system));
-        var store = NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, database is null ? null : database.Claim, identity, majority.Count)
+        var store = NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, database is null ? null : database.Claim, identity, majority.Fence)
             .WithDispatcher(SameThreadExecutor.BackgroundDispatcher);
         var proxy = Start(system, "notes-store", store, NotesStoreSupervisor.HandOver.Instance, ClusterSingletonProxySettings.Create(system));
         if (identity is not null)

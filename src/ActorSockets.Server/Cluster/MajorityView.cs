@@ -39,4 +39,23 @@ public sealed class MajorityView(Akka.Cluster.Cluster cluster)
         var (seen, members) = Count();
         return seen * 2 > members;
     }
+
+    /// <summary>
+    /// How long after the last heartbeat the others have surely downed this node and moved its
+    /// singletons: a heartbeat interval, the failure detector's acceptable pause, the resolver's
+    /// <c>stable-after</c> and the removal margin, from this node's settings (every node has the same).
+    /// </summary>
+    public TimeSpan DownedAfter
+    {
+        get
+        {
+            var detector = cluster.Settings.FailureDetectorConfig;
+            return detector.GetTimeSpan("heartbeat-interval") + detector.GetTimeSpan("acceptable-heartbeat-pause")
+                + cluster.System.Settings.Config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after")
+                + cluster.DowningProvider.DownRemovalMargin;
+        }
+    }
+
+    /// <summary>The notes store's fence in cluster mode.</summary>
+    public Notes.StoreFence Fence => new(Count, DownedAfter);
 }

@@ -57,27 +57,31 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     /// <summary>The identity of the board this node's database holds (cluster mode); null when not known.</summary>
     private readonly string? _boardIdentity;
 
-    /// <summary>Cluster mode: the members this node sees now, and the members there are.</summary>
-    private readonly Func<(int Seen, int Members)>? _seenMembers;
+    /// <summary>Cluster mode: what the store asks before it writes.</summary>
+    private readonly StoreFence? _fence;
     /// <summary>The node does not see a majority: no note is written, and the database is let go.</summary>
     private bool _outOfMajority;
+    private readonly NodeClock _clock = NodeClock.Of(Context.System);
+    /// <summary>When this node last saw a majority (<see cref="NodeClock"/>).</summary>
+    private long _sawMajorityMs;
+    private bool _leaving;
 
-    public NotesStoreSupervisor(int snapshotEvery, Func<IDisposable>? claimDatabase, string? boardIdentity, Func<(int Seen, int Members)>? seenMembers)
+    public NotesStoreSupervisor(int snapshotEvery, Func<IDisposable>? claimDatabase, string? boardIdentity, StoreFence? fence)
     {
         _snapshotEvery = snapshotEvery;
         _claimDatabase = claimDatabase;
         _boardIdentity = boardIdentity;
-        _seenMembers = seenMembers;
+        _fence = fence;
+        _sawMajorityMs = _clock.NowMs;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="claimDatabase">Cluster mode: takes the database's lock before the store starts (throws <see cref="Protocol.Settings.SettingsException"/> while another holds it).</param>
     /// <param name="boardIdentity">Cluster mode: the board this node's database holds, told to nodes that ask (<see cref="AskBoard"/>).</param>
-    /// <param name="seenMembers">Cluster mode: the members this node sees now and the members there are (<see cref="Cluster.MajorityView"/>); writes only while the first is a majority of the second.</param>
-    public static Props Props(int snapshotEvery, Func<IDisposable>? claimDatabase = null, string? boardIdentity = null,
-        Func<(int Seen, int Members)>? seenMembers = null) =>
-        Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery, claimDatabase, boardIdentity, seenMembers));
+    /// <param name="fence">Cluster mode: writes only while its node sees a majority (<see cref="StoreFence"/>).</param>
+    public static Props Props(int snapshotEvery, Func<IDisposable>? claimDatabase = null, string? boardIdentity = null, StoreFence? fence = null) =>
+        Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery, claimDatabase, boardIdentity, fence));
 
     protected override void PreStart()
     {
@@ -85,7 +89,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
         if (NodeAddress is { } node)
             _log.Info("notes store starting on this node ({0})", node);
-        if (_seenMembers is not null)
+        if (_fence is not null)
             Timers.StartPeriodicTimer(MajorityTimerKey, CheckMajority.Instance, ServerTuning.StoreMajorityCheck);
         StartStore();
     }
@@ -263,11 +267,25 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     /// </summary>
     private bool SeesMajority()
     {
-        if (_seenMembers is null)
+        if (_fence is null)
             return true;
-        var (seen, members) = _seenMembers();
+        var (seen, members) = _fence.SeenMembers();
+        var now = _clock.NowMs;
         if (seen * 2 > members)
+        {
+            _sawMajorityMs = now;
             return true;
+        }
+        if (now - _sawMajorityMs > _fence.DownedAfter.TotalMilliseconds && !_leaving)
+        {
+            // Woken from a pause (or cut off this long): the others have downed this node and moved
+            // the store. Leaving now frees the journal's connections, which the majority's store
+            // waits for; its own resolver would take seconds more to say the same.
+            _leaving = true;
+            _log.Warning("notes store: this node has seen no majority for {0:F1} s (paused or cut off); the others have downed it by now: it leaves (exit 10)",
+                (now - _sawMajorityMs) / 1000.0);
+            CoordinatedShutdown.Get(Context.System).Run(CoordinatedShutdown.ClusterDowningReason.Instance);
+        }
         if (!_outOfMajority)
         {
             _outOfMajority = true;

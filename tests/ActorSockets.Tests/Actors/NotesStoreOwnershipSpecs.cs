@@ -70,7 +70,7 @@ public class NotesStoreOwnershipSpecs(ITestOutputHelper output) : TestKit("akka.
     {
         using var database = NotesDatabase.OpenShared(_folder.File("notes.db"));
         var seen = 3;
-        var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000, database.Claim, seenMembers: () => (Volatile.Read(ref seen), 3)));
+        var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000, database.Claim, fence: new StoreFence(() => (Volatile.Read(ref seen), 3), TimeSpan.FromMinutes(1))));
         store.Tell(new StoreNote("with the majority", TestActor, 1));
         Assert.Equal(new NoteStored(1, 1), ExpectMsg<NoteStored>(TimeSpan.FromSeconds(8)));
 
@@ -85,6 +85,20 @@ public class NotesStoreOwnershipSpecs(ITestOutputHelper output) : TestKit("akka.
         Assert.Equal(new NoteStored(2, 3), ExpectMsg<NoteStored>(TimeSpan.FromSeconds(10)));
         store.Tell(new GetNotes(0, 0, 10, 10_000, TestActor, 4));
         Assert.Equal(["with the majority", "with a majority again"], ExpectMsg<NotesChunk>().Notes.Select(note => note.Text));
+    }
+
+    [Fact]
+    public async Task A_store_whose_node_went_without_a_majority_longer_than_the_others_take_to_down_it_leaves_as_downed()
+    {
+        // Its own system: the store shuts it down.
+        using var system = ActorSystem.Create("woken", "akka.loglevel = WARNING");
+        var seen = 3;
+        system.ActorOf(NotesStoreSupervisor.Props(1000, fence: new StoreFence(() => (Volatile.Read(ref seen), 3), TimeSpan.FromSeconds(1))));
+        await Task.Delay(500);
+        Assert.False(system.WhenTerminated.IsCompleted); // sees a majority
+        Volatile.Write(ref seen, 1); // woken from a pause, or cut off: only itself
+        await system.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(CoordinatedShutdown.ClusterDowningReason.Instance, CoordinatedShutdown.Get(system).ShutdownReason);
     }
 
     [Fact]
