@@ -163,14 +163,14 @@ with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2) as s:
 PY
 }
 wait_nodes() { # COUNT N...: until each node's STATS says nodes=COUNT (60 s at most)
-  local count=$1; shift
-  for _ in $(seq 1 300); do
+  local count=$1 deadline=$((SECONDS + 60)); shift
+  while ((SECONDS < deadline)); do
     local up=0
     for n in "$@"; do [[ "$(stats "$n")" == *" nodes=$count" ]] && up=$((up + 1)); done
     [[ $up == $# ]] && return 0
     sleep 0.2
   done
-  echo "nodes $* did not all see $count nodes up" >&2; return 1
+  echo "FAIL: nodes $* did not all see $count nodes up within 60 s"; return 1
 }
 store_node() { # the node whose log says the store is ready there (in a fresh cluster, one only)
   for _ in $(seq 1 100); do

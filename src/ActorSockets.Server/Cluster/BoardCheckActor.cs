@@ -1,47 +1,69 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Event;
-using static ActorSockets.Server.Notes.NotesProtocol;
 
 namespace ActorSockets.Server.Cluster;
 
 /// <summary>
-/// One board per cluster (PROTOCOL.md section 7), checked when a node joins: it asks the notes store,
-/// wherever it runs, which board it serves (<see cref="AskBoard"/>, once a second until answered),
-/// and compares it with the board this node's own database holds. The same: this node may hold the
-/// store after it, and the check stops. Another: this node leaves the cluster and stops, with one
-/// line naming both boards and exit code 3, before it could ever take the store over and serve its
-/// own board in place of the cluster's (issue 19: two acknowledged notes vanished that way).
+/// One board per cluster (PROTOCOL.md section 7), checked as a node joins. Every node carries the
+/// board its journal holds as a cluster role, <c>board-&lt;identity&gt;</c> (<see cref="RoleOf"/>),
+/// which Akka's gossip gives every member with the membership itself: no store has to answer, so a
+/// node cannot slip in while the store moves. A node that finds a member older than itself with
+/// another board leaves the cluster and stops, with one line naming both boards and exit code 3,
+/// before it could ever take the store over and serve its own board in place of the cluster's
+/// (issue 19: two acknowledged notes vanished that way). The younger of two always leaves, so the
+/// board the cluster has served stays. A member without a board role (a node of an earlier build,
+/// during a rolling upgrade) is not compared.
 /// </summary>
-public sealed class BoardCheckActor : ReceiveActor, IWithTimers
+public sealed class BoardCheckActor : ReceiveActor
 {
-    private const string AskTimerKey = "ask-board";
-    private static readonly TimeSpan AskEvery = TimeSpan.FromSeconds(1);
+    private const string RolePrefix = "board-";
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly string _ownIdentity;
+    private readonly string _where;
+    private bool _leaving;
 
-    public BoardCheckActor(IActorRef store, string ownIdentity, string databasePath)
+    public BoardCheckActor(string ownIdentity, string where)
     {
-        var log = Context.GetLogger();
-        Receive<AskAgain>(_ => store.Tell(new AskBoard(Self)));
-        Receive<BoardIs>(board =>
-        {
-            if (board.Identity == ownIdentity)
-            {
-                log.Info("notes board {0}: this node's database holds the cluster's board", ownIdentity);
-                Context.Stop(Self);
-                return;
-            }
-            log.Error("this node's notes database {0} holds board {1}, but the cluster's board is {2} ({3} notes): " +
-                "every node must use the cluster's database; leaving the cluster", databasePath, ownIdentity, board.Identity, board.Notes);
-            CoordinatedShutdown.Get(Context.System).Run(AnotherBoard.Instance);
-            Context.Stop(Self);
-        });
+        _ownIdentity = ownIdentity;
+        _where = where;
+        Receive<ClusterEvent.CurrentClusterState>(state => Check(state.Members));
+        Receive<ClusterEvent.IMemberEvent>(_ => Check(_cluster.State.Members));
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    protected override void PreStart() =>
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent));
 
-    protected override void PreStart() => Timers.StartPeriodicTimer(AskTimerKey, AskAgain.Instance, TimeSpan.Zero, AskEvery);
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
 
-    public static Props Props(IActorRef store, string ownIdentity, string databasePath) =>
-        Akka.Actor.Props.Create(() => new BoardCheckActor(store, ownIdentity, databasePath));
+    public static Props Props(string ownIdentity, string where) => Akka.Actor.Props.Create(() => new BoardCheckActor(ownIdentity, where));
+
+    /// <summary>The role that says a node's journal holds board <paramref name="identity"/>.</summary>
+    public static string RoleOf(string identity) => RolePrefix + identity;
+
+    /// <summary>The board <paramref name="member"/>'s journal holds; null for a node of an earlier build.</summary>
+    public static string? BoardOf(Member member) =>
+        member.Roles.FirstOrDefault(role => role.StartsWith(RolePrefix, StringComparison.Ordinal)) is { } role ? role[RolePrefix.Length..] : null;
+
+    /// <summary>A member of <paramref name="cluster"/> whose journal holds another board than <paramref name="identity"/>, if any.</summary>
+    public static Member? HoldingAnotherBoard(Akka.Cluster.Cluster cluster, string identity) =>
+        cluster.State.Members.FirstOrDefault(member => BoardOf(member) is { } board && board != identity);
+
+    private void Check(IEnumerable<Member> members)
+    {
+        var self = _cluster.SelfMember;
+        var older = members.FirstOrDefault(member => !member.Address.Equals(self.Address)
+            && member.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting
+            && (self.Status is MemberStatus.Joining or MemberStatus.WeaklyUp || member.IsOlderThan(self))
+            && BoardOf(member) is { } board && board != _ownIdentity);
+        if (older is null || _leaving)
+            return;
+        _leaving = true;
+        _log.Error("this node's notes database {0} holds board {1}, but the cluster's board is {2} (held by {3}): " +
+            "every node must use the cluster's database; leaving the cluster", _where, _ownIdentity, BoardOf(older), older.Address);
+        CoordinatedShutdown.Get(Context.System).Run(AnotherBoard.Instance);
+    }
 
     /// <summary>Why a node stopped: its database holds another board than the cluster's (exit code 3).</summary>
     public sealed class AnotherBoard : CoordinatedShutdown.Reason
@@ -51,11 +73,5 @@ public sealed class BoardCheckActor : ReceiveActor, IWithTimers
 
         /// <summary>Akka does not end the process (exit-clr is off): the host returns <see cref="Protocol.ExitCodes.BadConfig"/>.</summary>
         public override int ExitCode => Protocol.ExitCodes.BadConfig;
-    }
-
-    private sealed class AskAgain
-    {
-        public static readonly AskAgain Instance = new();
-        private AskAgain() { }
     }
 }

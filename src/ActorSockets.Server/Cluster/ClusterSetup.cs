@@ -42,8 +42,10 @@ public static class ClusterSetup
           gossip-interval = 500ms
           split-brain-resolver.stable-after = 2s
           down-removal-margin = 500ms
-          # Seed nodes started together find each other sooner than with Akka's 5 s.
-          seed-node-timeout = 2s
+          # Akka's 5 s, not less: the first seed, started again after a leave, forms a cluster of its
+          # own if no other seed answers within it, and over TLS to an address the others have just
+          # seen leave, their answer took 2.8 s (scripts/cluster/netns.sh, rolling restart).
+          seed-node-timeout = 5s
           retry-unsuccessful-join-after = 2s
           # A node the resolver downs stops (its clients get BYE shutdown) rather than serving alone.
           run-coordinated-shutdown-when-down = on
@@ -64,9 +66,11 @@ public static class ClusterSetup
     /// <summary>
     /// Adds remoting and clustering to <paramref name="builder"/> for <paramref name="settings"/>, over
     /// mutual TLS when <paramref name="tls"/> is given: each side presents its certificate and accepts
-    /// the other's only if it chains to the cluster's CA (<see cref="ClusterTls"/>).
+    /// the other's only if it chains to the cluster's CA (<see cref="ClusterTls"/>). The node carries
+    /// its journal's <paramref name="board"/> as a role, for <see cref="BoardCheckActor"/>.
     /// </summary>
-    public static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder builder, ActorSocketsSettings settings, ClusterTls? tls) =>
+    public static AkkaConfigurationBuilder AddCluster(this AkkaConfigurationBuilder builder, ActorSocketsSettings settings, ClusterTls? tls,
+        Notes.JournalBoard? board) =>
         builder
             .AddHocon(Hocon, HoconAddMode.Append)
             .WithRemoting(new RemoteOptions
@@ -87,6 +91,7 @@ public static class ClusterSetup
             {
                 SeedNodes = [.. settings.ClusterSeedNodes.Select(seed => SeedAddress(seed, tls is not null))],
                 SplitBrainResolver = new KeepMajorityOption(),
+                Roles = board is null ? [] : [BoardCheckActor.RoleOf(board.Identity)],
             });
 
     /// <summary><c>host:port</c> as Akka's address of the node listening there (over TLS, Akka's scheme is <c>akka.ssl.tcp</c>).</summary>

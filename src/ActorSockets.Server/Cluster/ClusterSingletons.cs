@@ -18,7 +18,7 @@ public static class ClusterSingletons
     /// (<see cref="ServerTuning.ServiceTimeout"/>) and answer <c>ERR storage: store unavailable, retry</c>
     /// when it runs out. Returns this node's <see cref="NotesStoreRelay"/> in front of the proxy, for the sessions.
     /// </summary>
-    public static IActorRef StartNotesStore(ActorSystem system, NotesDatabase? database)
+    public static IActorRef StartNotesStore(ActorSystem system, NotesDatabase? database, JournalBoard? board)
     {
         // Every node starts its journal and snapshot store now (their connections, and the code's
         // first run): the node that takes the store over after a crash then recovers the board in
@@ -26,19 +26,16 @@ public static class ClusterSingletons
         var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
         persistence.JournalFor(null);
         persistence.SnapshotStoreFor(null);
-        // A board's identity lives in our SQLite file; a journal configured elsewhere (PostgreSQL) has none to compare.
-        var identity = database is not null && JournalIsIn(system, database) ? database.BoardIdentity : null;
-        var majority = new MajorityView(Akka.Cluster.Cluster.Get(system));
-        var store = NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, database is null ? null : database.Claim, identity, majority.Fence)
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var majority = new MajorityView(cluster);
+        var store = NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, database is null ? null : database.Claim, board?.Identity,
+                majority.Fence(board is null ? null : () => BoardCheckActor.HoldingAnotherBoard(cluster, board.Identity)?.Address.ToString()))
             .WithDispatcher(SameThreadExecutor.BackgroundDispatcher);
         var proxy = Start(system, "notes-store", store, NotesStoreSupervisor.HandOver.Instance, ClusterSingletonProxySettings.Create(system));
-        if (identity is not null)
-            system.ActorOf(BoardCheckActor.Props(proxy, identity, database!.Path), "board-check");
+        if (board is not null)
+            system.ActorOf(BoardCheckActor.Props(board.Identity, board.Where), "board-check");
         return system.ActorOf(NotesStoreRelay.Props(proxy), "notes-store-relay");
     }
-
-    private static bool JournalIsIn(ActorSystem system, NotesDatabase database) =>
-        system.Settings.Config.GetString("akka.persistence.journal.sql.connection-string", "") == database.ConnectionString;
 
     /// <summary>
     /// The cluster's clients count (<see cref="ClusterCountActor"/>). Its proxy buffers nothing: an

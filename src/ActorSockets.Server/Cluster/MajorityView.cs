@@ -56,6 +56,6 @@ public sealed class MajorityView(Akka.Cluster.Cluster cluster)
         }
     }
 
-    /// <summary>The notes store's fence in cluster mode.</summary>
-    public Notes.StoreFence Fence => new(Count, DownedAfter);
+    /// <summary>The notes store's fence in cluster mode; <paramref name="anotherBoard"/> names a member whose journal holds another board.</summary>
+    public Notes.StoreFence Fence(Func<string?>? anotherBoard) => new(Count, DownedAfter, anotherBoard);
 }

@@ -44,6 +44,9 @@ public static class ServerHosting
             AkkaConfigCheck.Check(hocon.WithFallback(ServerHocon.Defaults).WithFallback(persistence), settings.ClusterEnabled);
             // Cluster mode: the node's certificate is checked now, so a problem is one line and exit 3.
             tls = ClusterTls.Load(settings, DateTimeOffset.UtcNow);
+            // Cluster mode: which board this node's journal holds, before it may join (one board per cluster).
+            if (settings is { ClusterEnabled: true, Service: ServiceKind.Notes })
+                prepared = prepared with { Board = JournalBoard.Of(hocon.WithFallback(persistence), prepared.NotesDatabase) };
             OpenLogFile(settings);
         }
         catch
@@ -57,7 +60,7 @@ public static class ServerHosting
         services.AddAkka(ClusterSetup.SystemName, (builder, _) =>
         {
             if (settings.ClusterEnabled)
-                builder.AddCluster(settings, tls);
+                builder.AddCluster(settings, tls, prepared.Board);
             builder
                 .AddHocon(hocon, HoconAddMode.Prepend)
                 .AddHocon(ServerHocon.ForTransport(settings.Transport), HoconAddMode.Append)

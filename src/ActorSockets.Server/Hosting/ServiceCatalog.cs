@@ -10,7 +10,8 @@ using ActorSockets.Server.Sum;
 namespace ActorSockets.Server.Hosting;
 
 /// <summary>What a service needs before the actor system starts: the chat server's key, the notes database it owns.</summary>
-public sealed record PreparedService(ActorSocketsSettings Settings, ChatKeyPair? ChatKeys, bool ChatKeyCreated, NotesDatabase? NotesDatabase = null);
+public sealed record PreparedService(ActorSocketsSettings Settings, ChatKeyPair? ChatKeys, bool ChatKeyCreated, NotesDatabase? NotesDatabase = null,
+    JournalBoard? Board = null);
 
 /// <summary>Where the chat operator reads and writes: the server's console, or a test's.</summary>
 public sealed record ServerConsole(TextReader Input, TextWriter Output)
@@ -60,7 +61,7 @@ public static class ServiceCatalog
             case ServiceKind.Sum:
                 return SumService.Instance;
             case ServiceKind.Notes when settings.ClusterEnabled:
-                return new NotesService(Cluster.ClusterSingletons.StartNotesStore(system, prepared.NotesDatabase), NodeClock.Of(system));
+                return new NotesService(Cluster.ClusterSingletons.StartNotesStore(system, prepared.NotesDatabase, prepared.Board), NodeClock.Of(system));
             case ServiceKind.Notes:
                 return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "notes-store"), NodeClock.Of(system));
             case ServiceKind.Chat:

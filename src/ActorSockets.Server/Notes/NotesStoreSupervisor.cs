@@ -199,6 +199,14 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     {
         if (_store is not null || _handingOver || !SeesMajority())
             return;
+        if (_fence?.AnotherBoard?.Invoke() is { } member)
+        {
+            // One board per cluster: this node is about to leave (BoardCheckActor); never serve its board meanwhile.
+            OnFailing($"this node's journal holds another board than the cluster's (member {member}): the store does not take it over",
+                Replies.StoreUnavailable);
+            Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, ServerTuning.StoreLockRetry);
+            return;
+        }
         if (_claimDatabase is not null && _ownership is null)
         {
             try

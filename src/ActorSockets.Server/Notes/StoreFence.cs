@@ -7,6 +7,8 @@ namespace ActorSockets.Server.Notes;
 /// its node and moved the store (their failure detection, their resolver's wait, the removal
 /// margin). A node that has gone that long without a majority, as a paused process finds on waking,
 /// leaves at once (exit 10) rather than hold the journal's connections until its own resolver
-/// downs it.
+/// downs it. <paramref name="AnotherBoard"/> names a member whose journal holds another board than
+/// this node's, if there is one: the store does not take the board over while there is (one board
+/// per cluster; its node is about to leave).
 /// </summary>
-public sealed record StoreFence(Func<(int Seen, int Members)> SeenMembers, TimeSpan DownedAfter);
+public sealed record StoreFence(Func<(int Seen, int Members)> SeenMembers, TimeSpan DownedAfter, Func<string?>? AnotherBoard = null);

@@ -102,6 +102,17 @@ public class NotesStoreOwnershipSpecs(ITestOutputHelper output) : TestKit("akka.
     }
 
     [Fact]
+    public void A_store_on_a_node_whose_journal_holds_another_board_than_a_members_does_not_take_it_over()
+    {
+        var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000, fence: new StoreFence(() => (2, 2), TimeSpan.FromMinutes(1),
+            () => "akka.tcp://ActorSockets@10.0.0.11:4053")));
+        store.Tell(new StoreNote("onto the wrong board", TestActor, 1));
+        Assert.Equal(new NoteNotStored(Replies.StoreUnavailable, 1), ExpectMsg<NoteNotStored>(TimeSpan.FromSeconds(10)));
+        store.Tell(new GetNotes(0, 0, 10, 10_000, TestActor, 2));
+        ExpectMsg<NotesNotRead>(TimeSpan.FromSeconds(10)); // it never read its own board either
+    }
+
+    [Fact]
     public void A_note_that_arrives_after_its_deadline_is_not_stored()
     {
         var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000));
