@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cluster mode on separate network stacks: one Linux network namespace per node on a bridge, each
-# node bound to its own address (10.77.0.11, .12, .13; .14 joins later, .15 is a stranger), mutual
+# node bound to its own address (10.77.N.11, .12, .13; .14 joins later, .15 is a stranger), mutual
 # TLS between them, and these scenarios, each on a fresh cluster and board, while four writers post
 # tagged notes through every node (scripts/cluster/writers.py) and one more writes through the
 # store's node from inside its namespace (it is what a cut-off or paused node would answer):
@@ -18,14 +18,17 @@
 #
 # After each: every node that answers serves the same board, ids 1..N, every acknowledged note on
 # it, none stored twice. Nodes share one SQLite file through the filesystem (they are on one
-# machine); with --postgres the journal is a PostgreSQL in its own namespace (10.77.0.20), and each
+# machine); with --postgres the journal is a PostgreSQL in its own namespace (10.77.N.20), and each
 # node has a SQLite file of its own, as on separate machines (the journal's keys and the majority
 # check are then the only fences).
 #
 #   scripts/cluster/netns.sh [--postgres] [--runs N] [SCENARIO...]     (as root; default: all six)
 #
 # Builds the server (Release) unless SERVER_DLL names one. Installs faketime (and, with --postgres,
-# PostgreSQL) from Debian if missing. KEEP=DIR keeps every log. Exit status 1 if any check failed.
+# PostgreSQL) from Debian if missing. KEEP=DIR keeps every log. LIVENESS=1 triples every time bound
+# (the test suite's run, beside other work: there a bound is a liveness bound, the goals are the
+# script's own). Names and the subnet N are this run's own, so two runs do not meet. Exit status 1
+# if any check failed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 [[ $(id -u) == 0 ]] || { echo "netns.sh: needs root (ip netns, veth pairs, a bridge)" >&2; exit 2; }
@@ -55,7 +58,15 @@ if [[ -z "$faketime_lib" && " ${scenarios[*]} " == *" skew "* ]]; then
   faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 | head -1)
 fi
 
-net=10.77.0 bridge=asbr0 cluster_port=4053 client_port=5000
+# This run's own names (interface names have at most 15 characters) and subnet.
+run_id=$(($$ % 100000))
+net=10.77.$((run_id % 200 + 20))
+while ip route | grep -q "^$net\."; do net=10.77.$((RANDOM % 200 + 20)); done
+bridge=as${run_id}br cluster_port=4053 client_port=5000
+ns() { echo "as${run_id}n$1"; }
+link() { echo "as${run_id}v$1"; }
+scale=1; [[ "${LIVENESS:-}" == 1 ]] && scale=3
+bound() { python3 -c "print($1 * $scale)"; }
 work=$(mktemp -d /tmp/actor-sockets-netns.XXXXXX)
 declare -A pid=()
 writer_pids=()
@@ -73,17 +84,16 @@ teardown_nodes() {
 }
 cleanup() {
   teardown_nodes
-  [[ -n "$pg_bin" ]] && ip netns exec as-pg runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
-  for ns in as-n1 as-n2 as-n3 as-n4 as-n5 as-pg; do ip netns del "$ns" 2>/dev/null || true; done
+  [[ -n "$pg_bin" ]] && ip netns exec "$(ns pg)" runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  for n in 1 2 3 4 5 pg; do ip netns del "$(ns "$n")" 2>/dev/null || true; done
   ip link del "$bridge" 2>/dev/null || true
   if [[ -n "${KEEP:-}" ]]; then mkdir -p "$KEEP"; cp -r "$work"/run-* "$KEEP"/ 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # so that cleanup runs when the script is stopped too
 
 # The network: a bridge on this machine's side, one namespace per node with its end of a veth pair.
-cleanup_stale() { for ns in as-n1 as-n2 as-n3 as-n4 as-n5 as-pg; do ip netns del "$ns" 2>/dev/null || true; done; ip link del "$bridge" 2>/dev/null || true; }
-cleanup_stale
 ip link add "$bridge" type bridge
 ip addr add "$net.1/24" dev "$bridge"
 ip link set "$bridge" up
@@ -95,7 +105,7 @@ add_namespace() { # NAME ADDRESS LINK
   ip -n "$1" link set eth0 up
   ip -n "$1" link set lo up
 }
-for n in 1 2 3 4 5; do add_namespace "as-n$n" "$(address "$n")" "asv-n$n"; done
+for n in 1 2 3 4 5; do add_namespace "$(ns "$n")" "$(address "$n")" "$(link "$n")"; done
 
 "$root/scripts/cluster-certs.sh" "$work/certs" node1 node2 node3 node4 node5 >/dev/null
 
@@ -106,14 +116,14 @@ if [[ $postgres == 1 ]]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   fi
   pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
-  add_namespace as-pg "$net.20" asv-pg
+  add_namespace "$(ns pg)" "$net.20" "$(link pg)"
   mkdir -p "$work/pg" && chown postgres "$work" "$work/pg" && chmod 755 "$work"
   runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg" -A trust -U postgres >/dev/null
   echo "host all all $net.0/24 trust" >>"$work/pg/pg_hba.conf"
-  ip netns exec as-pg runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/postgres.log" -w \
+  ip netns exec "$(ns pg)" runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/postgres.log" -w \
     -o "-c listen_addresses=$net.20 -c port=5432 -c unix_socket_directories=$work/pg" start >/dev/null
   journal_conf="Host=$net.20;Port=5432;Database=DB;Username=postgres"
-  echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on $net.20:5432 (namespace as-pg)"
+  echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on $net.20:5432 (namespace $(ns pg))"
 fi
 
 # A node's config: its own address for clients and for the cluster, TLS with its certificate.
@@ -151,7 +161,7 @@ CONF
 start_node() { # N DATABASE-NAME [ENV...]
   local n=$1 db=$2; shift 2
   local conf; conf=$(node_conf "$n" "$db")
-  NODE_TLS_PASSWORD=$(cat "$work/certs/node$n.password") ip netns exec "as-n$n" env "$@" dotnet "$dll" --config "$conf" >>"$run_dir/node$n.log" 2>&1 &
+  NODE_TLS_PASSWORD=$(cat "$work/certs/node$n.password") ip netns exec "$(ns "$n")" env "$@" dotnet "$dll" --config "$conf" >>"$run_dir/node$n.log" 2>&1 &
   pid[$n]=$!
 }
 
@@ -163,14 +173,14 @@ with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2) as s:
 PY
 }
 wait_nodes() { # COUNT N...: until each node's STATS says nodes=COUNT (60 s at most)
-  local count=$1 deadline=$((SECONDS + 60)); shift
+  local count=$1 deadline=$((SECONDS + 60 * scale)); shift
   while ((SECONDS < deadline)); do
     local up=0
     for n in "$@"; do [[ "$(stats "$n")" == *" nodes=$count" ]] && up=$((up + 1)); done
     [[ $up == $# ]] && return 0
     sleep 0.2
   done
-  echo "FAIL: nodes $* did not all see $count nodes up within 60 s"; return 1
+  echo "FAIL: nodes $* did not all see $count nodes up within $((60 * scale)) s"; return 1
 }
 store_node() { # the node whose log says the store is ready there (in a fresh cluster, one only)
   for _ in $(seq 1 100); do
@@ -201,7 +211,7 @@ start_writers() { # N...: four writers through these nodes
   writer_pids+=($!)
 }
 start_inside_writer() { # N: one writer inside node N's namespace, through node N only
-  ip netns exec "as-n$1" python3 "$root/scripts/cluster/writers.py" write --writers 1 --nodes "$(nodes_list "$1")" --log "$run_dir/inside-oks" &
+  ip netns exec "$(ns "$1")" python3 "$root/scripts/cluster/writers.py" write --writers 1 --nodes "$(nodes_list "$1")" --log "$run_dir/inside-oks" &
   writer_pids+=($!)
 }
 stop_writers() { for w in "${writer_pids[@]}"; do kill -TERM "$w" 2>/dev/null || true; done; for w in "${writer_pids[@]}"; do wait "$w" 2>/dev/null || true; done; writer_pids=(); }
@@ -209,7 +219,7 @@ check() { # ARGS for writers.py check
   python3 "$root/scripts/cluster/writers.py" check --log "$run_dir/oks" --events "$run_dir/events" --boards "$(nodes_list 1 2 3 4)" "$@"
 }
 expect_exit() { # N STATUS SECONDS WHAT
-  wait_exit "$1" "$3"
+  wait_exit "$1" $(($3 * scale))
   if [[ "$exit_status" == "$2" ]]; then echo "node $1 $4: exit $exit_status"; else echo "FAIL: node $1 $4: exit $exit_status, expected $2"; return 1; fi
 }
 
@@ -232,19 +242,19 @@ scenario() { # NAME: runs it; sets failed=1 if a check fails
       start_writers 1 2 3; start_inside_writer "$store"; sleep 5
       mark "kill-9"; kill -KILL "${pid[$store]}"; wait "${pid[$store]}" 2>/dev/null || true; unset "pid[$store]"
       sleep 20; stop_writers
-      check --max-gap 10 --log "$run_dir/inside-oks" || result=1 ;;
+      check --max-gap "$(bound 10)" --log "$run_dir/inside-oks" || result=1 ;;
     pause)
       start_writers 1 2 3; start_inside_writer "$store"; sleep 5
       mark "sigstop"; kill -STOP "${pid[$store]}"; sleep 20; mark "sigcont"; kill -CONT "${pid[$store]}"
       expect_exit "$store" 10 30 "woken after it was downed" || result=1
       sleep 5; stop_writers
-      check --max-gap 22 --isolated "$(address "$store"):$client_port" --isolated-log "$run_dir/inside-oks" || result=1 ;;
+      check --max-gap "$(bound 22)" --isolated "$(address "$store"):$client_port" --isolated-log "$run_dir/inside-oks" || result=1 ;;
     cut)
       start_writers 1 2 3; start_inside_writer "$store"; sleep 5
-      mark "link-down"; ip link set "asv-n$store" down; sleep 30; mark "link-up"; ip link set "asv-n$store" up
+      mark "link-down"; ip link set "$(link "$store")" down; sleep 30; mark "link-up"; ip link set "$(link "$store")" up
       expect_exit "$store" 10 15 "cut off" || result=1
       sleep 5; stop_writers
-      check --max-gap 10 --isolated "$(address "$store"):$client_port" --isolated-log "$run_dir/inside-oks" || result=1 ;;
+      check --max-gap "$(bound 10)" --isolated "$(address "$store"):$client_port" --isolated-log "$run_dir/inside-oks" || result=1 ;;
     rolling)
       start_writers 1 2 3; sleep 5
       local order=("$store"); for n in 1 2 3; do [[ $n != "$store" ]] && order+=("$n"); done
@@ -255,18 +265,18 @@ scenario() { # NAME: runs it; sets failed=1 if a check fails
         start_node "$n" board; wait_nodes 3 1 2 3 || result=1
       done
       sleep 3; stop_writers
-      check --max-gap 2 || result=1 ;;
+      check --max-gap "$(bound 2)" || result=1 ;;
     join)
       start_writers 1 2 3; sleep 5
       mark "fourth-joins"; start_node 4 board; wait_nodes 4 1 2 3 4 || result=1
       mark "stranger"; start_node 5 other
       expect_exit 5 3 60 "with another database" || result=1
       sleep 5; stop_writers
-      check --max-gap 2 || result=1 ;;
+      check --max-gap "$(bound 2)" || result=1 ;;
     skew)
       start_writers 1 2 3; sleep 2
       mark "skewed"; sleep 20; stop_writers
-      check --max-gap 2 || result=1 ;;
+      check --max-gap "$(bound 2)" || result=1 ;;
   esac
   teardown_nodes
   return $result
