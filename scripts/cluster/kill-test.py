@@ -13,35 +13,11 @@ acknowledgements (how long writes stopped) and exits 1 if any check fails.
 """
 import argparse, os, signal, socket, sys, threading, time, uuid
 
-def post(port, tag, text):
-    with socket.create_connection(("127.0.0.1", port), timeout=12) as s:
-        s.settimeout(12)
-        s.sendall(f"@{tag} POST {text}\n".encode())
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode().strip()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from writers import check_boards, post as post_to  # one client and one check for every cluster script
 
-def board(port):
-    with socket.create_connection(("127.0.0.1", port), timeout=15) as s:
-        s.settimeout(15)
-        s.sendall(b"GET\nQUIT\n")
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    lines = data.decode().split("\n")
-    count = int(lines[0].split()[2])
-    notes = {}
-    for line in lines[1:1 + count]:
-        note_id, text = line.split(" ", 1)
-        notes[int(note_id)] = text
-    return notes
+def post(port, tag, text):
+    return post_to(("127.0.0.1", port), tag, text)
 
 def main():
     parser = argparse.ArgumentParser()
@@ -102,29 +78,8 @@ def main():
     print(f"acknowledged {len(acked)} notes ({len(after)} after the kill), {retries[0]} tries retried")
     print(f"writes paused {paused:.1f} s (the longest gap between two OKs after the kill)")
 
-    failures = []
-    boards = {}
-    for port in args.ports:
-        try:
-            boards[port] = board(port)
-        except OSError:
-            pass
-    if not boards:
-        failures.append("no port answers GET")
-    reference = next(iter(boards.values()), {})
-    for port, notes in boards.items():
-        if notes != reference:
-            failures.append(f"port {port} serves another board than port {next(iter(boards))}")
-    if sorted(reference) != list(range(1, len(reference) + 1)):
-        failures.append("ids are not 1..N without a gap")
-    lost = [tag for tag, (note_id, text) in acked.items() if reference.get(note_id) != text]
-    if lost:
-        failures.append(f"{len(lost)} acknowledged notes are not on the board as acknowledged")
-    texts = list(reference.values())
-    twice = len(texts) - len(set(texts))
-    if twice:
-        failures.append(f"{twice} notes stored twice")
-    print(f"boards read from ports {sorted(boards)}: {len(reference)} notes; lost {len(lost)}, stored twice {twice}")
+    reference, lost, twice, failures = check_boards([("127.0.0.1", port) for port in args.ports], acked)
+    print(f"boards read from ports {args.ports}: {len(reference)} notes; lost {len(lost)}, stored twice {twice}")
     for failure in failures:
         print(f"FAIL: {failure}")
     sys.exit(1 if failures else 0)

@@ -148,6 +148,8 @@ actor-sockets {
 }
 CONF
   if [[ $postgres == 1 ]]; then
+    # A database of this scenario run's own: a fresh board each time, as with SQLite.
+    db="${db}_$(basename "$run_dir" | tr -c 'a-z0-9\n' '_')"
     psql -h "$net.20" -U postgres -qc "CREATE DATABASE $db" >/dev/null 2>&1 || true
     local connection=${journal_conf/DB/$db}
     cat >>"$conf" <<CONF

@@ -110,18 +110,12 @@ def read_oks(path):
     return oks
 
 
-def check(args):
-    events = []
-    with open(args.events) as f:
-        for line in f:
-            at, name = line.split(" ", 1)
-            events.append((float(at), name.strip()))
-    oks = sorted(ok for path in args.log for ok in read_oks(path))
-    isolated_oks = read_oks(args.isolated_log) if args.isolated_log else []
+def check_boards(nodes, acknowledged):
+    """Reads the board from every node that answers and checks it against acknowledged (tag -> (id, text)).
+    Returns the board, the tags lost, how many texts are stored twice, and what failed."""
     failures = []
-
     boards = {}
-    for node in endpoints(args.boards):
+    for node in nodes:
         try:
             boards[f"{node[0]}:{node[1]}"] = board(node)
         except (OSError, ValueError, IndexError):
@@ -134,10 +128,6 @@ def check(args):
             failures.append(f"{name} serves another board than {next(iter(boards))}")
     if sorted(reference) != list(range(1, len(reference) + 1)):
         failures.append("ids are not 1..N without a gap")
-    acknowledged = {}
-    for _, _, note_id, tag, text in oks + isolated_oks:
-        if acknowledged.setdefault(tag, (note_id, text)) != (note_id, text):
-            failures.append(f"{tag} acknowledged with two ids")
     lost = [tag for tag, (note_id, text) in acknowledged.items() if reference.get(note_id) != text]
     if lost:
         failures.append(f"{len(lost)} acknowledged notes are not on the board as acknowledged (first: {lost[0]})")
@@ -145,6 +135,25 @@ def check(args):
     twice = len(texts) - len(set(texts))
     if twice:
         failures.append(f"{twice} notes stored twice")
+    return reference, lost, twice, failures
+
+
+def check(args):
+    events = []
+    with open(args.events) as f:
+        for line in f:
+            at, name = line.split(" ", 1)
+            events.append((float(at), name.strip()))
+    oks = sorted(ok for path in args.log for ok in read_oks(path))
+    isolated_oks = read_oks(args.isolated_log) if args.isolated_log else []
+    failures = []
+
+    acknowledged = {}
+    for _, _, note_id, tag, text in oks + isolated_oks:
+        if acknowledged.setdefault(tag, (note_id, text)) != (note_id, text):
+            failures.append(f"{tag} acknowledged with two ids")
+    reference, lost, twice, board_failures = check_boards(endpoints(args.boards), acknowledged)
+    failures += board_failures
 
     start = next((at for at, name in events if name == args.gap_from), None) if args.gap_from else (events[0][0] if events else None)
     figures = [f"{len(reference)} notes on the board, {len(acknowledged)} acknowledged, lost {len(lost)}, stored twice {twice}"]
@@ -191,4 +200,5 @@ def main():
     write(args) if args.command == "write" else check(args)
 
 
-main()
+if __name__ == "__main__":
+    main()

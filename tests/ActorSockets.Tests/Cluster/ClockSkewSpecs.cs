@@ -1,8 +1,6 @@
 using ActorSockets.Server;
 using ActorSockets.Tests.Support;
-using Akka.Actor;
 using Akka.Cluster;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorSockets.Tests.Cluster;
 
@@ -23,11 +21,8 @@ public sealed class ClockSkewSpecs : IDisposable
     public void Dispose() => _folder.Dispose();
 
     private Task<RunningServer> StartNodeAsync(int port, int seedPort, TimeSpan clockOffset) =>
-        RunningServer.StartWithAkkaAsync($"actor-sockets.testing.clock-offset-ms = {(long)clockOffset.TotalMilliseconds}",
-            "service=notes", "timeout=off", "cluster.enabled=on", $"cluster.port={port}",
-            $"cluster.seed-nodes=127.0.0.1:{seedPort}", $"notes.sqlite-path={_folder.File("board.db")}");
-
-    private static ActorSystem SystemOf(RunningServer node) => node.Services.GetRequiredService<ActorSystem>();
+        RunningServer.StartNotesNodeAsync(port, seedPort, _folder.File("board.db"),
+            $"actor-sockets.testing.clock-offset-ms = {(long)clockOffset.TotalMilliseconds}");
 
     [Fact]
     public async Task Notes_through_nodes_whose_clocks_differ_by_minutes_are_all_stored_once()
@@ -37,9 +32,9 @@ public sealed class ClockSkewSpecs : IDisposable
         await using var store = await StartNodeAsync(ports[0], ports[0], TimeSpan.Zero);
         await using var ahead = await StartNodeAsync(ports[1], ports[0], TimeSpan.FromMinutes(10));
         await using var behind = await StartNodeAsync(ports[2], ports[0], TimeSpan.FromMinutes(-10));
-        await TestCluster.WaitUntilAsync(() => Akka.Cluster.Cluster.Get(SystemOf(store)).State.Members.Count(m => m.Status == MemberStatus.Up) == 3,
+        await TestCluster.WaitUntilAsync(() => Akka.Cluster.Cluster.Get(store.System).State.Members.Count(m => m.Status == MemberStatus.Up) == 3,
             Bound, "three nodes up");
-        Assert.InRange(NodeClock.Of(SystemOf(ahead)).NowMs - NodeClock.Of(SystemOf(behind)).NowMs, 1_199_000, 1_201_000);
+        Assert.InRange(NodeClock.Of(ahead.System).NowMs - NodeClock.Of(behind.System).NowMs, 1_199_000, 1_201_000);
 
         var ids = new List<string>();
         foreach (var (node, name) in new[] { (ahead, "ahead"), (behind, "behind"), (ahead, "ahead"), (behind, "behind") })

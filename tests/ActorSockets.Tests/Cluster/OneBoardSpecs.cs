@@ -3,7 +3,6 @@ using ActorSockets.Server.Hosting;
 using ActorSockets.Tests.Support;
 using Akka.Actor;
 using Akka.Cluster;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorSockets.Tests.Cluster;
 
@@ -21,11 +20,9 @@ public sealed class OneBoardSpecs : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static Task<RunningServer> StartNodeAsync(int port, int seedPort, string database) =>
-        RunningServer.StartAsync("service=notes", "timeout=off", "cluster.enabled=on", $"cluster.port={port}",
-            $"cluster.seed-nodes=127.0.0.1:{seedPort}", $"notes.sqlite-path={database}");
+    private static Task<RunningServer> StartNodeAsync(int port, int seedPort, string database) => RunningServer.StartNotesNodeAsync(port, seedPort, database);
 
-    private static ActorSystem SystemOf(RunningServer node) => node.Services.GetRequiredService<ActorSystem>();
+    private static ActorSystem SystemOf(RunningServer node) => node.System;
 
     private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan bound)
     {

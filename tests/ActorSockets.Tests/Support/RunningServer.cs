@@ -32,6 +32,14 @@ internal sealed class RunningServer : IAsyncDisposable
     /// <summary>Starts a server; <paramref name="sets"/> are <c>--set</c> overrides, e.g. "transport=udp".</summary>
     public static Task<RunningServer> StartAsync(params string[] sets) => StartWithAkkaAsync(null, sets);
 
+    /// <summary>A notes node of a cluster on loopback: cluster port <paramref name="clusterPort"/>, joining through the node at <paramref name="seedPort"/>, its journal in <paramref name="database"/>.</summary>
+    public static Task<RunningServer> StartNotesNodeAsync(int clusterPort, int seedPort, string database, string? akka = null) =>
+        StartWithAkkaAsync(akka, "service=notes", "timeout=off", "cluster.enabled=on", $"cluster.port={clusterPort}",
+            $"cluster.seed-nodes=127.0.0.1:{seedPort}", $"notes.sqlite-path={database}");
+
+    /// <summary>The node's actor system.</summary>
+    public Akka.Actor.ActorSystem System => Services.GetRequiredService<Akka.Actor.ActorSystem>();
+
     /// <summary>Starts a server with <paramref name="akka"/> as Akka settings of the config file (e.g. to let a test crash it).</summary>
     public static async Task<RunningServer> StartWithAkkaAsync(string? akka, params string[] sets)
     {
