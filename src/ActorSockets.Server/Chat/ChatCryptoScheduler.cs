@@ -9,14 +9,11 @@ namespace ActorSockets.Server.Chat;
 /// them in a <see cref="CryptoQueue{T}"/> (established chats first, handshakes refused with
 /// <see cref="CryptoRefused"/> while more waits than can finish in time, jobs of sessions that gave up
 /// dropped) and hands one at a time to each idle <see cref="ChatCryptoWorker"/>. The workers run on
-/// <see cref="DispatcherId"/>, a dispatcher with its own bounded threads, so RSA never takes the
+/// <see cref="Dispatchers.ChatCrypto"/>, a dispatcher with its own bounded threads, so RSA never takes the
 /// threads that serve the sockets; this actor only moves messages and runs where sessions run.
 /// </summary>
 public sealed class ChatCryptoScheduler : ReceiveActor
 {
-    /// <summary>The workers' dispatcher: a fork-join dispatcher with its own threads (ServerHocon).</summary>
-    public const string DispatcherId = "actor-sockets-chat-crypto-dispatcher";
-
     private readonly CryptoQueue<CryptoJob> _queue;
     private readonly Stack<IActorRef> _idle = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -52,11 +49,9 @@ public sealed class ChatCryptoScheduler : ReceiveActor
     /// <paramref name="workers"/> workers on <paramref name="workerDispatcher"/>; a handshake is refused
     /// while the work ahead of it would take longer than <paramref name="bound"/>.
     /// </summary>
-    public static Props Props(int workers, TimeSpan bound, string workerDispatcher = DispatcherId) =>
+    public static Props Props(int workers, TimeSpan bound, string workerDispatcher = Dispatchers.ChatCrypto) =>
         Akka.Actor.Props.Create(() => new ChatCryptoScheduler(workers, bound, workerDispatcher));
 
-    /// <summary>One worker per two cores, at least one: RSA never takes every core from the sockets.</summary>
-    public static int DefaultWorkers => Math.Max(1, Environment.ProcessorCount / 2);
 
     private void Dispatch()
     {

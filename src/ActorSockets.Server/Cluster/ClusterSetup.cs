@@ -34,9 +34,9 @@ public static class ClusterSetup
     /// config file may set any of these (ARCHITECTURE.md, Cluster mode). The cluster's own actors
     /// (heartbeats, gossip) run on a dispatcher of their own, so they never wait behind a socket's work.
     /// </summary>
-    public static readonly Config Hocon = ConfigurationFactory.ParseString("""
+    public static readonly Config Hocon = ConfigurationFactory.ParseString($$"""
         akka.cluster {
-          use-dispatcher = actor-sockets-cluster-dispatcher
+          use-dispatcher = {{Dispatchers.Cluster}}
           unreachable-nodes-reaper-interval = 250ms
           leader-actions-interval = 250ms
           gossip-interval = 500ms
@@ -56,11 +56,6 @@ public static class ClusterSetup
           }
         }
         akka.remote.retry-gate-closed-for = 1s
-        actor-sockets-cluster-dispatcher {
-          type = ForkJoinDispatcher
-          throughput = 100
-          dedicated-thread-pool.thread-count = 2
-        }
         """).WithFallback(ClusterMessageSerializer.Hocon).WithFallback(ClusterSingleton.DefaultConfig());
 
     /// <summary>

@@ -1,4 +1,3 @@
-using ActorSockets.Server.Hosting;
 using ActorSockets.Server.Notes;
 using Akka.Actor;
 using Akka.Cluster.Tools.Singleton;
@@ -30,7 +29,7 @@ public static class ClusterSingletons
         var majority = new MajorityView(cluster);
         var store = NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, database is null ? null : database.Claim, board?.Identity,
                 majority.Fence(board is null ? null : () => BoardCheckActor.HoldingAnotherBoard(cluster, board.Identity)?.Address.ToString()))
-            .WithDispatcher(SameThreadExecutor.BackgroundDispatcher);
+            .WithDispatcher(Dispatchers.Background);
         var proxy = Start(system, "notes-store", store, NotesStoreSupervisor.HandOver.Instance, ClusterSingletonProxySettings.Create(system));
         if (board is not null)
             system.ActorOf(BoardCheckActor.Props(board.Identity, board.Where), "board-check");

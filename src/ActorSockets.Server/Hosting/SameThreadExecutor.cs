@@ -24,21 +24,11 @@ namespace ActorSockets.Server.Hosting;
 /// failures, so this would be a bug in Akka or in us) is written to standard error and the drain
 /// goes on. Thrown into .NET's socket engine it would end the process.</para>
 /// <para>Everything that may block (logging, the notes store and its journal, the chat operator)
-/// runs on <see cref="BackgroundDispatcher"/> instead (ServerHocon), and the chat's RSA work on its
-/// own dispatcher.</para>
+/// runs on <see cref="Dispatchers.Background"/> instead, and the chat's RSA work on its own
+/// dispatcher (<see cref="Dispatchers"/>).</para>
 /// </remarks>
 public sealed class SameThreadExecutor : ExecutorService
 {
-    /// <summary>The dispatcher, with a pool of its own, for actors that may block or run long.</summary>
-    public const string BackgroundDispatcher = "actor-sockets-background-dispatcher";
-
-    /// <summary>
-    /// One thread of its own for admissions: Akka.IO's TCP listener (its management dispatcher), our
-    /// listener and the limiter. A newcomer's accept and admission then never wait in the thread
-    /// pool's queue behind sessions' work, however busy a flood keeps the pool.
-    /// </summary>
-    public const string AdmissionDispatcher = "actor-sockets-admission-dispatcher";
-
     /// <summary>How many mailboxes one drain runs before it hands what is left to the pool.</summary>
     public const int MaxRunsPerDrain = 256;
 

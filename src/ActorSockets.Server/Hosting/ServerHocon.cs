@@ -4,21 +4,6 @@ namespace ActorSockets.Server.Hosting;
 public static class ServerHocon
 {
     /// <summary>
-    /// The dispatcher for actors that may block or run long: the logger, the notes store and its
-    /// journal's streams, the chat operator. Two threads of its own, so a stalled database or terminal
-    /// takes neither a socket's thread (<see cref="SameThreadExecutor"/>) nor the whole pool. Also
-    /// part of the notes persistence config, which names it.
-    /// </summary>
-    public static readonly string BackgroundDispatcher = $$"""
-        {{SameThreadExecutor.BackgroundDispatcher}} {
-          type = ForkJoinDispatcher
-          throughput = 30
-          dedicated-thread-pool.thread-count = 2
-        }
-
-        """;
-
-    /// <summary>
     /// TCP: one message per mailbox run, then the mailbox goes to the back of the queue. A connection
     /// gets one read's worth of requests a turn, so a pipelining flood takes its turns beside a
     /// one-request client, a newcomer and the limiter instead of ahead of them (at Akka's default of
@@ -29,7 +14,7 @@ public static class ServerHocon
     public static string ForTransport(Protocol.Settings.Transport transport) =>
         transport == Protocol.Settings.Transport.Tcp ? "akka.actor.default-dispatcher.throughput = 1\n" : "";
 
-    public static readonly string Defaults = """
+    public static readonly string Defaults = $$"""
         akka {
           loglevel = INFO
           stdout-loglevel = WARNING
@@ -60,30 +45,14 @@ public static class ServerHocon
           # served and written on the socket engine's thread, with no hand-off between threads.
           actor.default-dispatcher.executor = "ActorSockets.Server.Hosting.SameThreadExecutorConfigurator, ActorSockets.Server"
           # Writing log lines may block (a paused terminal, a slow pipe): never on a socket's thread.
-          loggers-dispatcher = actor-sockets-background-dispatcher
+          loggers-dispatcher = {{Dispatchers.Background}}
           coordinated-shutdown {
             # The host decides when the process exits; Akka must not exit it underneath.
             exit-clr = off
           }
         }
-        # The chat's RSA work (ChatCryptoWorker): its own threads, so that a burst of handshakes
-        # cannot take the threads that serve the sockets. One thread per two cores, at least one.
-        actor-sockets-chat-crypto-dispatcher {
-          type = ForkJoinDispatcher
-          throughput = 5
-        }
         """
-        + BackgroundDispatcher
-        + $$"""
-        {{SameThreadExecutor.AdmissionDispatcher}} {
-          type = ForkJoinDispatcher
-          throughput = 30
-          dedicated-thread-pool.thread-count = 1
-        }
-        akka.io.tcp.management-dispatcher = {{SameThreadExecutor.AdmissionDispatcher}}
-
-        """
-        + $"actor-sockets-chat-crypto-dispatcher.dedicated-thread-pool.thread-count = {Chat.ChatCryptoScheduler.DefaultWorkers}\n"
+        + Dispatchers.Hocon
         // Time for every client to get BYE shutdown and its last replies, then to unbind (ServerTuning).
         + $"akka.coordinated-shutdown.phases.before-service-unbind.timeout = {ServerTuning.ShutdownGoodbyePhase.TotalMilliseconds}ms\n"
         + $"akka.coordinated-shutdown.phases.service-unbind.timeout = {ServerTuning.ShutdownUnbindPhase.TotalMilliseconds}ms\n";

@@ -91,12 +91,12 @@ public static class ServerHosting
                     var service = ServiceCatalog.Start(prepared, system, console ?? ServerConsole.Standard);
                     var clusterCount = settings.ClusterEnabled ? ClusterSingletons.StartClientsCount(system, settings.ClientsLimit) : null;
                     var limiter = system.ActorOf(LimiterActor.Props(settings, service, metrics, clusterCount)
-                        .WithDispatcher(SameThreadExecutor.AdmissionDispatcher), "limiter");
+                        .WithDispatcher(Dispatchers.Admission), "limiter");
                     var listener = system.ActorOf(settings.Transport == Transport.Tcp
-                        ? TcpListenerActor.Props(settings, limiter, status).WithDispatcher(SameThreadExecutor.AdmissionDispatcher)
+                        ? TcpListenerActor.Props(settings, limiter, status).WithDispatcher(Dispatchers.Admission)
                         : UdpListenerActor.Props(settings, limiter, status), "listener");
                     if (screen is not null)
-                        system.ActorOf(LiveView.LiveViewActor.Props(limiter, screen).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "live-view");
+                        system.ActorOf(LiveView.LiveViewActor.Props(limiter, screen).WithDispatcher(Dispatchers.Background), "live-view");
                     registry.Register<LimiterKey>(limiter);
                     registry.Register<ListenerKey>(listener);
 

@@ -63,16 +63,16 @@ public static class ServiceCatalog
             case ServiceKind.Notes when settings.ClusterEnabled:
                 return new NotesService(Cluster.ClusterSingletons.StartNotesStore(system, prepared.NotesDatabase, prepared.Board), NodeClock.Of(system));
             case ServiceKind.Notes:
-                return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "notes-store"), NodeClock.Of(system));
+                return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery).WithDispatcher(Dispatchers.Background), "notes-store"), NodeClock.Of(system));
             case ServiceKind.Chat:
                 var keys = prepared.ChatKeys!;
                 system.Log.Info("chat server key {0} ({1} bits, {2}{3}); responder {4}", keys.Fingerprint, keys.Bits,
                     settings.ChatServerKey, prepared.ChatKeyCreated ? ", made now" : "", ActorSocketsSettings.NameOf(settings.ChatResponder));
                 // A handshake waits at most half the service's bound, so that it is answered well before the session gives up.
-                var crypto = system.ActorOf(ChatCryptoScheduler.Props(ChatCryptoScheduler.DefaultWorkers, ServerTuning.ServiceTimeout / 2), "chat-crypto");
+                var crypto = system.ActorOf(ChatCryptoScheduler.Props(Dispatchers.ChatCryptoWorkers, ServerTuning.ServiceTimeout / 2), "chat-crypto");
                 if (settings.ChatResponder == ChatResponderKind.Echo)
                     return new ChatService(keys, null, crypto);
-                var chatOperator = system.ActorOf(ChatOperatorActor.Props(console.Output).WithDispatcher(SameThreadExecutor.BackgroundDispatcher), "chat-operator");
+                var chatOperator = system.ActorOf(ChatOperatorActor.Props(console.Output).WithDispatcher(Dispatchers.Background), "chat-operator");
                 var operatorGone = new CancellationTokenSource();
                 ChatOperatorInput.Start(console.Input, chatOperator, operatorGone, CancellationToken.None);
                 return new ChatService(keys, chatOperator, crypto, operatorGone.Token);

@@ -31,7 +31,7 @@ public static class NotesPersistence
                   connection-string = {{connection}}, provider-name = "SQLite.MS", auto-initialize = on
                   # The journal writes through an Akka stream; SQLite's "async" calls complete on the
                   # calling thread, so the stream must not run on the sockets' dispatcher.
-                  materializer-dispatcher = {{Hosting.SameThreadExecutor.BackgroundDispatcher}}
+                  materializer-dispatcher = {{Dispatchers.Background}}
                 }
               }
               snapshot-store {
@@ -39,7 +39,7 @@ public static class NotesPersistence
                 sql { connection-string = {{connection}}, provider-name = "SQLite.MS", auto-initialize = on }
               }
             }
-            """).WithFallback(Hosting.ServerHocon.BackgroundDispatcher)
+            """).WithFallback(ConfigurationFactory.ParseString(Dispatchers.Hocon))
             .WithFallback(NotesSerialization.Hocon).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
     }
 }

@@ -22,6 +22,8 @@ public class NotesDurabilityTests : IDisposable
         {
             var listening = await server.WaitForOutputAsync(@"listening on 127\.0\.0\.1:(\d+)", Bound);
             var endPoint = new IPEndPoint(IPAddress.Loopback, int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            await using (var probe = await TcpTestClient.ConnectAsync(endPoint))
+                await ServerProcess.WaitForNotesStoreAsync(() => probe.AskAsync("GET"));
             using var stop = new CancellationTokenSource();
             var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
             {

@@ -23,6 +23,7 @@ public class HugeNumbersTests : IDisposable
         await using (server)
         {
             await using var client = await TcpTestClient.ConnectAsync(endPoint);
+            await ServerProcess.WaitForNotesStoreAsync(() => client.AskAsync("GET"));
             Assert.Equal("OK 1\n", await client.AskAsync("POST before"));
             Assert.Equal("NOTES 1 0\n", await client.AskAsync(LargestAfterId));
             Assert.Equal("NOTES 1 0\n", await client.AskAsync("GET 9223372036854775806"));
@@ -40,6 +41,7 @@ public class HugeNumbersTests : IDisposable
         await using (server)
         {
             using var writer = new UdpTestClient(endPoint);
+            await ServerProcess.WaitForNotesStoreAsync(async () => await writer.AskReliablyAsync("g", "GET"));
             Assert.Equal("OK 1\n", await writer.AskReliablyAsync("w1", "POST before"));
             // Each forger is a new source port, as a spoofing attacker's datagrams would be.
             var forgers = Enumerable.Range(0, 20).Select(_ => new UdpTestClient(endPoint)).ToList();
