@@ -3,8 +3,7 @@ namespace ActorSockets.CommandLine;
 /// <summary>
 /// Lets socket completions run on .NET's epoll thread instead of hopping to the thread pool first.
 /// Akka.IO's callbacks and the benchmark's only hand the result on (a message to the connection
-/// actor, a counter), so the hop costs more than it spares: BENCHMARKS.md measured about +5%
-/// requests per second for the server and a load generator as cheap as a C epoll client.
+/// actor, a counter), so the hop costs more than it spares (BENCHMARKS.md has the measurement).
 /// </summary>
 public static class InlineSocketCompletions
 {

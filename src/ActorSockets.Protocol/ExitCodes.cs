@@ -7,8 +7,7 @@ namespace ActorSockets.Protocol;
 public static class ExitCodes
 {
     public const int Ok = 0;
-    /// <summary>Something unexpected; the message says what.</summary>
-    public const int Failure = 1;
+    // 1, something unexpected, is .NET's own exit code for an unhandled exception: nothing of ours returns it.
     /// <summary>The command line is wrong (unknown option, missing value).</summary>
     public const int BadUsage = 2;
     /// <summary>The config file is missing or a setting is not allowed.</summary>

@@ -29,14 +29,17 @@ public static class ServerTuning
     /// <summary>
     /// UDP sessions come and go with single datagrams, forged ones too: per window, the first this
     /// many admissions and ends are logged a line each, the rest counted and logged as one line at
-    /// the window's end (a line per forged datagram was 228 bytes of log for 3 bytes received).
+    /// the window's end, so that forged datagrams cannot turn a few bytes each into a log line each.
     /// </summary>
     public const int UdpLogLinesPerWindow = 20;
 
     /// <summary>The window of <see cref="UdpLogLinesPerWindow"/>.</summary>
     public static readonly TimeSpan UdpLogWindow = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a newcomer over the cap waits for a place being freed before ERR busy (BENCHMARKS: 1 s took churn refusals from 64% to 0).</summary>
+    /// <summary>
+    /// How long a newcomer over the cap waits for a place being freed before ERR busy: long enough for
+    /// a client that is leaving to be gone, so that churn near the cap is not refused (BENCHMARKS.md).
+    /// </summary>
     public static readonly TimeSpan PlaceWait = TimeSpan.FromSeconds(1);
 
     /// <summary>Newcomers that may wait for a place at once; each is an idle Akka.IO connection. Count.</summary>

@@ -8,8 +8,6 @@ public sealed record IdleTimeout(TimeSpan? Duration, string Text)
 {
     public static readonly IdleTimeout Off = new(null, "off");
 
-    public bool IsOff => Duration is null;
-
     /// <summary>Reads <c>off</c> or a duration (see <see cref="Durations.TryParse"/>).</summary>
     public static bool TryParse(string text, out IdleTimeout timeout)
     {

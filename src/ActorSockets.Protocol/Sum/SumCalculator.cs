@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Text;
 using ActorSockets.Protocol.Requests;
 
 namespace ActorSockets.Protocol.Sum;
@@ -34,13 +33,6 @@ public static class SumCalculator
 
         DecimalAddition.WriteSum(a, b, output);
         return true;
-    }
-
-    /// <summary>The sum as a string, or null on a syntax error. For the client and for tests.</summary>
-    public static string? Compute(string request)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        return TryWriteSum(Encoding.UTF8.GetBytes(request), output) ? Encoding.ASCII.GetString(output.WrittenSpan) : null;
     }
 
     private static bool TrySplitTwo(ReadOnlySpan<byte> s, out ReadOnlySpan<byte> first, out ReadOnlySpan<byte> second)

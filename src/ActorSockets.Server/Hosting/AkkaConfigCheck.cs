@@ -8,9 +8,9 @@ namespace ActorSockets.Server.Hosting;
 /// <summary>
 /// Checks the <c>akka { … }</c> settings a config file brings, before the server is built, by
 /// starting an actor system with them and stopping it (about a tenth of a second). Akka reads most
-/// of its settings (log levels, dispatchers, mailboxes, the provider) when a system starts, and a
-/// bad one there used to end the start in a stack trace and exit 1; here it is one line naming what
-/// Akka refused, and exit 3, as for any bad setting.
+/// of its settings (log levels, dispatchers, mailboxes, the provider) only when a system starts,
+/// where a bad one would end the start in a stack trace; here it is one line naming what Akka
+/// refused, and exit 3, as for any bad setting.
 /// </summary>
 public static class AkkaConfigCheck
 {

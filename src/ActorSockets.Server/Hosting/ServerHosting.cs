@@ -15,11 +15,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorSockets.Server.Hosting;
 
-/// <summary>Marker keys for the top-level actors in the <see cref="ActorRegistry"/>.</summary>
-public sealed class LimiterKey;
-
-public sealed class ListenerKey;
-
 /// <summary>
 /// Composes the server on Akka.Hosting: the actor system configured from the loaded HOCON, the
 /// limiter and the listener for the configured transport, and the coordinated-shutdown tasks that
@@ -30,11 +25,9 @@ public static class ServerHosting
 
     /// <summary>
     /// Adds the server. Throws <see cref="SettingsException"/> for a setting found unusable before binding
-    /// (a chat key file that is not a key). <paramref name="console"/> is where the chat operator
-    /// reads and writes; the process's console unless given.
+    /// (a chat key file that is not a key).
     /// </summary>
-    public static IServiceCollection AddActorSocketsServer(this IServiceCollection services, Config hocon, ActorSocketsSettings settings,
-        ServerConsole? console = null)
+    public static IServiceCollection AddActorSocketsServer(this IServiceCollection services, Config hocon, ActorSocketsSettings settings)
     {
         var prepared = ServiceCatalog.Prepare(settings);
         var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings, prepared.NotesDatabase) : Config.Empty;
@@ -71,7 +64,7 @@ public static class ServerHosting
                     loggers.ClearLoggers();
                     loggers.AddLogger<ConsoleLineLogger>();
                 })
-                .WithActors((system, registry) =>
+                .WithActors((system, _) =>
                 {
                     StartSchedulerBeforeClients(system);
                     if (settings is { ClusterEnabled: true, ClusterTlsMode: TlsMode.Off })
@@ -88,7 +81,7 @@ public static class ServerHosting
                     // (the tests do it) finds the database free once the old system is terminated.
                     if (prepared.NotesDatabase is { } database)
                         system.RegisterOnTermination(database.Dispose);
-                    var service = ServiceCatalog.Start(prepared, system, console ?? ServerConsole.Standard);
+                    var service = ServiceCatalog.Start(prepared, system, ServerConsole.Standard);
                     var clusterCount = settings.ClusterEnabled ? ClusterSingletons.StartClientsCount(system, settings.ClientsLimit) : null;
                     var limiter = system.ActorOf(LimiterActor.Props(settings, service, metrics, clusterCount)
                         .WithDispatcher(Dispatchers.Admission), "limiter");
@@ -97,8 +90,6 @@ public static class ServerHosting
                         : UdpListenerActor.Props(settings, limiter, status), "listener");
                     if (screen is not null)
                         system.ActorOf(LiveView.LiveViewActor.Props(limiter, screen).WithDispatcher(Dispatchers.Background), "live-view");
-                    registry.Register<LimiterKey>(limiter);
-                    registry.Register<ListenerKey>(listener);
 
                     // Goodbyes come before unbinding: Akka.IO's accepted TCP connections are children of the
                     // listening actor, and UDP replies leave through the bound socket, so unbinding first

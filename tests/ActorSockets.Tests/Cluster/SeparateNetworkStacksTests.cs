@@ -8,13 +8,13 @@ namespace ActorSockets.Tests.Cluster;
 /// The crash and the cut of scripts/cluster/netns.sh, in CI: three nodes, each in a network
 /// namespace of its own with its own address and certificate, four writers through all of them and
 /// one inside the store's namespace; kill -9 of the store's node, then (on a fresh cluster) its link
-/// set down for 30 s. The script checks the board (nothing acknowledged lost, nothing stored twice,
+/// set down for 15 s (the script's own run cuts for 30 s; 15 is past the downing, about 7 s). The script checks the board (nothing acknowledged lost, nothing stored twice,
 /// ids 1..N), that the cut-off node answered no OK once the majority's store wrote and exited 10,
 /// and that writes came back in time; here with its bounds tripled (LIVENESS=1), since CI may run
 /// beside other work: the goals and their figures are in BENCHMARKS.md. Needs root and ip netns, as
-/// CI has: without them the test says so and fails.
+/// CI has: without them the test says so and fails. Its nodes have network stacks, addresses and
+/// ports of their own, so it runs beside the loopback cluster tests, not after them.
 /// </summary>
-[Collection(nameof(ClusterCollection))]
 public sealed class SeparateNetworkStacksTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(6);
@@ -27,7 +27,7 @@ public sealed class SeparateNetworkStacksTests(ITestOutputHelper output)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["SERVER_DLL"] = RepoPaths.ServerDll, ["LIVENESS"] = "1" },
+            Environment = { ["SERVER_DLL"] = RepoPaths.ServerDll, ["LIVENESS"] = "1", ["CUT_SECONDS"] = "15" },
         };
         using var run = Process.Start(script)!;
         var stdout = run.StandardOutput.ReadToEndAsync();

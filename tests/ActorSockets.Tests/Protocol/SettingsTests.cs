@@ -65,7 +65,7 @@ public class SettingsTests : IDisposable
     }
 
     [Fact]
-    public void Timeout_off_disables_it() => Assert.True(Load(sets: "timeout=off").Timeout.IsOff);
+    public void Timeout_off_disables_it() => Assert.Null(Load(sets: "timeout=off").Timeout.Duration);
 
     [Theory]
     [InlineData("port=80", "actor-sockets.port = \"80\"")]
