@@ -8,12 +8,12 @@ namespace ActorSockets.Server.Cluster;
 /// One board per cluster (PROTOCOL.md section 7), checked as a node joins. Every node carries the
 /// board its journal holds as a cluster role, <c>board-&lt;identity&gt;</c> (<see cref="RoleOf"/>),
 /// which Akka's gossip gives every member with the membership itself: no store has to answer, so a
-/// node cannot slip in while the store moves. A node that finds a member older than itself with
-/// another board leaves the cluster and stops, with one line naming both boards and exit code 3,
-/// before it could ever take the store over and serve its own board in place of the cluster's
-/// (issue 19: two acknowledged notes vanished that way). The younger of two always leaves, so the
-/// board the cluster has served stays. A member without a board role (a node of an earlier build,
-/// during a rolling upgrade) is not compared.
+/// node cannot slip in while the store moves. A node whose board is not the oldest member's leaves
+/// the cluster and stops, with one line naming both boards and exit code 3, before it could ever
+/// take the store over and serve its own board in place of the cluster's (issue 19: two
+/// acknowledged notes vanished that way). The oldest member's board is the one the cluster has
+/// served, so it stays. An oldest member without a board role (a node of an earlier build, during
+/// a rolling upgrade) is not compared.
 /// </summary>
 public sealed class BoardCheckActor : ReceiveActor
 {
@@ -50,18 +50,22 @@ public sealed class BoardCheckActor : ReceiveActor
     public static Member? HoldingAnotherBoard(Akka.Cluster.Cluster cluster, string identity) =>
         cluster.State.Members.FirstOrDefault(member => BoardOf(member) is { } board && board != identity);
 
+    /// <summary>
+    /// The cluster's board is the one its oldest member holds (the store runs there, or started
+    /// there): a node that holds another leaves. Only the oldest counts, so a node on the cluster's
+    /// database is never sent away by a stranger that joined before it and is still leaving.
+    /// </summary>
     private void Check(IEnumerable<Member> members)
     {
         var self = _cluster.SelfMember;
-        var older = members.FirstOrDefault(member => !member.Address.Equals(self.Address)
-            && member.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting
-            && (self.Status is MemberStatus.Joining or MemberStatus.WeaklyUp || member.IsOlderThan(self))
-            && BoardOf(member) is { } board && board != _ownIdentity);
-        if (older is null || _leaving)
+        var oldest = members.Where(member => member.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting)
+            .OrderBy(member => member, Member.AgeOrdering).FirstOrDefault();
+        if (oldest is null || oldest.Address.Equals(self.Address) || _leaving
+            || BoardOf(oldest) is not { } board || board == _ownIdentity)
             return;
         _leaving = true;
         _log.Error("this node's notes database {0} holds board {1}, but the cluster's board is {2} (held by {3}): " +
-            "every node must use the cluster's database; leaving the cluster", _where, _ownIdentity, BoardOf(older), older.Address);
+            "every node must use the cluster's database; leaving the cluster", _where, _ownIdentity, board, oldest.Address);
         CoordinatedShutdown.Get(Context.System).Run(AnotherBoard.Instance);
     }
 
