@@ -22,7 +22,7 @@ namespace ActorSockets.Server.Notes;
 /// <para>
 /// In cluster mode this actor is the cluster singleton (PROTOCOL.md section 7): it first takes the
 /// database's lock (<see cref="NotesDatabase.Claim"/>; while another process holds it, storage is
-/// failing and it tries again with the same back-off), and on <see cref="HandOver"/> it lets the
+/// failing and it looks again every 200 ms), and on <see cref="HandOver"/> it lets the
 /// board finish the notes it is writing before it stops, so the next node's store starts after the
 /// last write. It writes only while its node sees a majority of the cluster (asked before every
 /// note, and every 250 ms): a node cut off or paused holds its writers' notes, lets the board finish
