@@ -70,8 +70,12 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
             var writers = new NotesWriters(() => [.. nodes.Where((_, i) => i != storeNode).Select(node => node.EndPoint)], writers: 4);
             await TestCluster.WaitUntilAsync(() => writers.AcknowledgedSinceMark >= 20, TimeSpan.FromSeconds(30), "20 notes acknowledged through the other nodes");
             sleeper.Server.Pause();
-            // Past the others' downing and the store's move (about 8 s) with room to spare.
-            await Task.Delay(TimeSpan.FromSeconds(14));
+            // Past the others' downing and the store's move (about 8 s; later on a busy machine):
+            // woken before it, the node would rightly still be the store.
+            var others = nodes.Where((_, i) => i != storeNode).Select(node => node.Server).ToList();
+            await TestCluster.WaitUntilAsync(() => others.Any(other => other.Stdout.Contains("notes store starting on this node", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(60), "the store moved to another node");
+            await Task.Delay(TimeSpan.FromSeconds(2));
             // Waiting in the socket for the paused process, as the writers' notes were.
             await sleepersClient.SendAsync("@during-the-pause-01 POST during the pause\n");
             writers.Mark();
