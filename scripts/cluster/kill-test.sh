@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Starts three notes servers as one cluster on loopback, kills the node that holds the notes
 # store with SIGKILL while writers POST through all three, and checks that nothing acknowledged
-# was lost or stored twice (kill-test.py). Used for BENCHMARKS.md and by cluster-postgres.sh.
+# was lost or stored twice (writers.py, as netns.sh uses it). Used for BENCHMARKS.md and by
+# cluster-postgres.sh.
 #
 #   scripts/cluster/kill-test.sh                      # one SQLite file for the three nodes
 #   scripts/cluster/kill-test.sh --journal FILE.conf  # HOCON with the journal to use (PostgreSQL)
 #
 # Builds the server (Release) unless SERVER_DLL names one; KEEP_LOGS=DIR keeps the nodes' logs.
-# Exit status: kill-test.py's.
+# Exit status: that of writers.py's check.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 journal=""
@@ -76,8 +77,19 @@ done
 [[ -n "$store" ]] || { echo "no node logged that it runs the notes store" >&2; exit 1; }
 echo "node $((store + 1)) (tcp ${tcp_ports[$store]}, cluster ${cluster_ports[$store]}) holds the store: killing it with SIGKILL"
 
+# Four writers through the three nodes; after 3 s the kill; 22 s later the board is checked.
+nodes=$(printf '127.0.0.1:%s,' "${tcp_ports[@]}"); nodes=${nodes%,}
+python3 "$root/scripts/cluster/writers.py" write --nodes "$nodes" --log "$work/oks" &
+writers=$!
+pids+=("$writers")
+sleep 3
+echo "$(python3 -c 'import time; print(time.monotonic())') kill-9" >"$work/events"
+kill -KILL "${pids[$store]}"
+echo "killed the store's node at $(date +%H:%M:%S.%3N)"
+sleep 22
+kill -TERM "$writers"; wait "$writers" || true
 set +e
-python3 "$root/scripts/cluster/kill-test.py" --kill "${pids[$store]}" "${tcp_ports[@]}"
+python3 "$root/scripts/cluster/writers.py" check --log "$work/oks" --events "$work/events" --boards "$nodes"
 status=$?
 set -e
 grep -h "notes store starting on this node" "$work"/node*.log | sed 's/^/  /'
