@@ -72,8 +72,9 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
             sleeper.Server.Pause();
             // Past the others' downing and the store's move (about 8 s; later on a busy machine):
             // woken before it, the node would rightly still be the store.
-            var others = nodes.Where((_, i) => i != storeNode).Select(node => node.Server).ToList();
-            await TestCluster.WaitUntilAsync(() => others.Any(other => other.Stdout.Contains("notes store starting on this node", StringComparison.Ordinal)),
+            var others = nodes.Where((_, i) => i != storeNode).Select(node => (node.Server, LoggedBefore: node.Server.Stdout.Length)).ToList();
+            await TestCluster.WaitUntilAsync(() => others.Any(other => other.Server.Stdout[other.LoggedBefore..]
+                    .Contains("notes store starting on this node", StringComparison.Ordinal)),
                 TimeSpan.FromSeconds(60), "the store moved to another node");
             await Task.Delay(TimeSpan.FromSeconds(2));
             // Waiting in the socket for the paused process, as the writers' notes were.
@@ -139,15 +140,17 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    /// <summary>The node that runs the store, as its log says, with its cluster port.</summary>
+    /// <summary>The node that runs the store now, as its log says (started there, with its cluster port, and not stopped since).</summary>
     private static async Task<int> StoreNodeAsync(int[] clusterPorts, List<(ProcessRunner Server, IPEndPoint EndPoint)> nodes)
     {
+        static bool RunsStore(string log, int clusterPort) =>
+            Regex.Matches(log, StoreLine).LastOrDefault() is { } started && int.Parse(started.Groups[1].Value) == clusterPort
+            && log.LastIndexOf("notes store stopped on this node", StringComparison.Ordinal) < started.Index;
         var storeNode = -1;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (storeNode < 0 && DateTime.UtcNow < deadline)
         {
-            storeNode = nodes.FindIndex(node => Regex.Match(node.Server.Stdout, StoreLine) is { Success: true } line
-                && int.Parse(line.Groups[1].Value) == clusterPorts[nodes.IndexOf(node)]);
+            storeNode = nodes.FindIndex(node => RunsStore(node.Server.Stdout, clusterPorts[nodes.IndexOf(node)]));
             await Task.Delay(100);
         }
         Assert.True(storeNode >= 0, "no node logged that it runs the notes store");
