@@ -19,13 +19,18 @@ namespace ActorSockets.Server.Cluster;
 /// </remarks>
 public sealed class MajorityView(Akka.Cluster.Cluster cluster)
 {
-    /// <summary>Members seen and members known (down and removed ones are no longer members).</summary>
+    /// <summary>
+    /// Members seen and members counted: this node, and every other member that is up. One that is
+    /// leaving has handed its singletons over and is going by choice, and a joining one is not yet
+    /// watched: neither may make a store on the remaining nodes lose its majority (a two-node
+    /// cluster would stop writing while one node left).
+    /// </summary>
     public (int Seen, int Members) Count()
     {
         int seen = 0, members = 0;
         foreach (var member in cluster.State.Members)
         {
-            if (member.Status is MemberStatus.Down or MemberStatus.Removed)
+            if (member.Status != MemberStatus.Up && !member.Address.Equals(cluster.SelfAddress))
                 continue;
             members++;
             if (member.Address.Equals(cluster.SelfAddress) || cluster.FailureDetector.IsAvailable(member.Address))

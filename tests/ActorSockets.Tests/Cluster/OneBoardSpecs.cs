@@ -63,7 +63,8 @@ public sealed class OneBoardSpecs : IDisposable
         Assert.True(await WaitUntilAsync(() => Akka.Cluster.Cluster.Get(SystemOf(first)).State.Members.Count(m => m.Status == MemberStatus.Up) == 2, Bound));
         // Gossip has told it every member's board with the membership itself: had it found another, it would be leaving now.
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.False(SystemOf(second).WhenTerminated.IsCompleted, "a node on the cluster's own database was stopped");
+        Assert.False(SystemOf(second).WhenTerminated.IsCompleted,
+            $"a node on the cluster's own database was stopped ({CoordinatedShutdown.Get(SystemOf(second)).ShutdownReason?.GetType().Name ?? "no reason"})");
         await using var reader = await TcpTestClient.ConnectAsync(second.EndPoint);
         Assert.Equal("NOTES 2 2\n", await reader.AskAsync("GET"));
     }
