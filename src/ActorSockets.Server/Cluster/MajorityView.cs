@@ -39,12 +39,6 @@ public sealed class MajorityView(Akka.Cluster.Cluster cluster)
         return (seen, members);
     }
 
-    public bool SeesMajority()
-    {
-        var (seen, members) = Count();
-        return seen * 2 > members;
-    }
-
     /// <summary>
     /// How long after the last heartbeat the others have surely downed this node and moved its
     /// singletons: a heartbeat interval, the failure detector's acceptable pause, the resolver's
