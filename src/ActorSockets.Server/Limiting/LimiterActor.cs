@@ -45,7 +45,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     private readonly Dictionary<IActorRef, SessionRecord> _sessions = [];
     private readonly UdpTally _udpTally = new(ServerTuning.UdpLogLinesPerWindow);
     /// <summary>Newcomers over the cap, waiting a moment for a place: admission requests with their deadline.</summary>
-    private readonly DeadlineQueue<object> _waitingForPlace = new();
+    private readonly DeadlineQueue<Admission> _waitingForPlace = new();
     /// <summary>Clients holding a place: admitted, not yet gone.</summary>
     private int _clients;
     private long _nextSessionId = 1;
@@ -90,8 +90,8 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case AdmitTcpClient or AdmitUdpClient:
-                Admit(message);
+            case Admission admission:
+                Admit(admission);
                 break;
             case SessionEnded ended when _sessions.TryGetValue(Sender, out var record):
                 ClientGone(Sender, record, ended.Reason);
@@ -130,7 +130,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
                 OnCountAnswer(notReady.Reservation, AdmitOnShare, granted: false);
                 break;
             case CountWaitExpired when _cluster is not null:
-                foreach (var admit in _cluster.TakeOverdue())
+                foreach (var admit in _cluster.TakeOverdue(Environment.TickCount64))
                     AdmitOnShare(admit);
                 ArmCountWait();
                 break;
@@ -138,7 +138,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
                 _cluster.Report(MyTotals());
                 break;
             case ClusterCountProtocol.ClusterFigures figures when _cluster is not null:
-                _cluster.Heard(figures);
+                _cluster.Heard(figures, Environment.TickCount64);
                 break;
             case StopAllSessions:
                 _stopRequester = Sender;
@@ -160,11 +160,11 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
         }
     }
 
-    private void Admit(object admit)
+    private void Admit(Admission admit)
     {
         if (Stopping)
             Refuse(admit);
-        else if (_cluster is { Reachable: true })
+        else if (_cluster?.Reachable(Environment.TickCount64) == true)
             ReserveInCluster(admit);
         else if (_cluster is not null)
             AdmitOnShare(admit);
@@ -176,16 +176,16 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
             Refuse(admit);
     }
 
-    private void ReserveInCluster(object admit)
+    private void ReserveInCluster(Admission admit)
     {
-        _cluster!.Reserve(admit);
+        _cluster!.Reserve(admit, Environment.TickCount64);
         ArmCountWait();
     }
 
     /// <summary>The count answered a reservation: decide the admission, or give back a place granted too late.</summary>
-    private void OnCountAnswer(long reservation, Action<object> decide, bool granted)
+    private void OnCountAnswer(long reservation, Action<Admission> decide, bool granted)
     {
-        var admit = _cluster?.Answered(reservation);
+        var admit = _cluster?.Answered(reservation, Environment.TickCount64);
         if (admit is null)
         {
             if (granted)
@@ -203,7 +203,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     }
 
     /// <summary>Without the cluster's count: this node admits up to its even share of the limit (PROTOCOL.md section 7).</summary>
-    private void AdmitOnShare(object admit)
+    private void AdmitOnShare(Admission admit)
     {
         var share = Math.Max(1, Limit / Math.Max(1, NodesUp()));
         if (_clients < share)
@@ -213,7 +213,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     }
 
     /// <summary>No place in the cluster: over UDP a silent session may give up its place (it stays this node's), else refused.</summary>
-    private void OverLimit(object admit)
+    private void OverLimit(Admission admit)
     {
         if (admit is AdmitUdpClient && EvictSilentUdpSession(keepPlace: true))
             Spawn(admit);
@@ -223,10 +223,8 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
 
     private void ArmCountWait()
     {
-        if (_cluster?.NextDue() is { } due)
-            Timers.StartSingleTimer(CountWaitTimerKey, CountWaitExpired.Instance, due);
-        else
-            Timers.Cancel(CountWaitTimerKey);
+        if (_cluster is not null)
+            Timers.ArmForEarliest(CountWaitTimerKey, CountWaitExpired.Instance, _cluster.Waiting, Environment.TickCount64);
     }
 
     private int NodesUp() => Akka.Cluster.Cluster.Get(Context.System).State.Members.Count(member => member.Status == Akka.Cluster.MemberStatus.Up);
@@ -235,7 +233,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
     private ClusterCountProtocol.NodeTotals Totals(int clients) => new(clients, _admitted, _refused, _timeouts, _crashes, _requests);
 
     /// <summary>What this node reports to the cluster's count: its clients and the places it is still asking for.</summary>
-    private ClusterCountProtocol.NodeTotals MyTotals() => Totals(_clients + (_cluster?.Waiting ?? 0));
+    private ClusterCountProtocol.NodeTotals MyTotals() => Totals(_clients + (_cluster?.Waiting.Count ?? 0));
 
     /// <summary>STATS: this node's figures, or in cluster mode the cluster's (the others' as last reported) and the nodes up.</summary>
     private StatsSnapshot Stats()
@@ -256,7 +254,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
         return new LiveView.LiveViewProtocol.LimiterPicture(Stats(), _sessions.Count, recent);
     }
 
-    private void WaitForPlace(object admit)
+    private void WaitForPlace(Admission admit)
     {
         var now = Environment.TickCount64;
         _waitingForPlace.Add(admit, now + (long)ServerTuning.PlaceWait.TotalMilliseconds);
@@ -278,14 +276,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
         ArmPlaceWait(Environment.TickCount64);
     }
 
-    /// <summary>One timer, for the earliest deadline of whoever waits; none when nobody does.</summary>
-    private void ArmPlaceWait(long nowMs)
-    {
-        if (_waitingForPlace.NextDueIn(nowMs) is { } due)
-            Timers.StartSingleTimer(PlaceWaitTimerKey, PlaceWaitExpired.Instance, due);
-        else
-            Timers.Cancel(PlaceWaitTimerKey);
-    }
+    private void ArmPlaceWait(long nowMs) => Timers.ArmForEarliest(PlaceWaitTimerKey, PlaceWaitExpired.Instance, _waitingForPlace, nowMs);
 
     /// <summary>
     /// Over UDP at the cap: ends the least recently active session whose endpoint has not proven that
@@ -309,21 +300,22 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
         return true;
     }
 
-    private void Spawn(object admit)
+    private void Spawn(Admission admit)
     {
         var id = _nextSessionId++;
-        var (remote, socket, udp) = admit switch
-        {
-            AdmitTcpClient tcp => (tcp.Remote, tcp.Connection, false),
-            AdmitUdpClient u => (u.Remote, u.Socket, true),
-            _ => throw new ArgumentException($"not an admission: {admit}", nameof(admit)),
-        };
+        var remote = admit.Remote;
+        var udp = admit is AdmitUdpClient;
         // Counted first: the session starts serving on another thread as soon as it exists.
         _clients++;
         _admitted++;
         _metrics.ClientAdmitted();
         var info = Info(id, remote);
-        var props = udp ? UdpSessionActor.Props(info, socket) : TcpSessionActor.Props(info, socket);
+        var props = admit switch
+        {
+            AdmitUdpClient datagrams => UdpSessionActor.Props(info, datagrams.Socket),
+            AdmitTcpClient connection => TcpSessionActor.Props(info, connection.Connection),
+            _ => throw new ArgumentException($"not an admission this limiter knows: {admit}", nameof(admit)),
+        };
         var session = Context.ActorOf(props, $"session-{id}");
         Context.WatchWith(session, new SessionTerminated(session));
         _sessions[session] = new SessionRecord(id, remote, udp, Proven: false, Gone: false, Requests: 0, LastActivityMs: Environment.TickCount64, info.Gauge);
@@ -335,7 +327,7 @@ public sealed class LimiterActor : UntypedActor, IWithTimers
 
     private SessionInfo Info(long id, EndPoint remote) => new(id, remote, _settings, _service, _metrics);
 
-    private void Refuse(object admit)
+    private void Refuse(Admission admit)
     {
         // Counted before the line goes out: the connection may write it on another thread at once, and
         // a client that has read ERR busy must find the refusal in the figures (STATS, the meter).

@@ -360,11 +360,7 @@ public sealed class NotesStoreSupervisor : UntypedActor, IWithTimers
     }
 
     /// <summary>One timer, for the earliest deadline of what is held (waits differ: starting or failing).</summary>
-    private void ArmExpiry(long nowMs)
-    {
-        if (_waiting.NextDueIn(nowMs) is { } due)
-            Timers.StartSingleTimer(ExpireTimerKey, ExpireWaiting.Instance, due);
-    }
+    private void ArmExpiry(long nowMs) => Timers.ArmForEarliest(ExpireTimerKey, ExpireWaiting.Instance, _waiting, nowMs);
 
     private string Unavailable => _failure ?? Replies.StoreUnavailable;
 

@@ -41,4 +41,30 @@ public sealed class DeadlineQueueTests
         Assert.Equal(TimeSpan.FromMilliseconds(200), queue.NextDueIn(nowMs: 1_000));
         Assert.Equal(TimeSpan.Zero, queue.NextDueIn(nowMs: 5_000)); // overdue: at once
     }
+
+    [Fact]
+    public void A_ticket_takes_its_own_item_once_and_none_after_it_went_overdue()
+    {
+        var queue = new DeadlineQueue<string>();
+        var first = queue.Add("first", deadlineMs: 1_000);
+        var second = queue.Add("second", deadlineMs: 100);
+        Assert.NotEqual(first, second);
+        Assert.True(queue.TryTake(first, out var taken));
+        Assert.Equal("first", taken);
+        Assert.False(queue.TryTake(first, out _)); // answered twice: the second answer finds nothing
+        Assert.Equal(["second"], queue.TakeOverdue(nowMs: 100));
+        Assert.False(queue.TryTake(second, out _)); // answered after it went overdue
+    }
+
+    [Fact]
+    public void Waiting_lists_tickets_in_arrival_order_and_take_all_empties_the_queue()
+    {
+        var queue = new DeadlineQueue<string>();
+        var a = queue.Add("a", deadlineMs: 900);
+        var b = queue.Add("b", deadlineMs: 100);
+        Assert.Equal([(a, "a"), (b, "b")], queue.Waiting.ToList());
+        Assert.Equal(["a", "b"], queue.TakeAll());
+        Assert.Equal(0, queue.Count);
+        Assert.Null(queue.NextDueIn(nowMs: 0));
+    }
 }
