@@ -102,8 +102,12 @@ public static class ServerTuning
     /// <summary>How often each node sends its figures to the cluster's count (its soft state, and STATS's figures of other nodes).</summary>
     public static readonly TimeSpan ClusterFiguresInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often a note with a board-wide key that the store has not answered is sent again (the store may have moved).</summary>
-    public static readonly TimeSpan ClusterStoreResend = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a note with a board-wide key waits for the store's answer before it is sent again (the
+    /// store may have moved, and the copy sent to its old node is lost). A store answers in
+    /// milliseconds, so a copy is rare; the shorter this, the sooner writes resume after a move.
+    /// </summary>
+    public static readonly TimeSpan ClusterStoreResend = TimeSpan.FromMilliseconds(250);
 
     /// <summary>How long an admission waits for the cluster's count before the node decides on its own share of the limit.</summary>
     public static readonly TimeSpan ClusterCountWait = TimeSpan.FromSeconds(1);

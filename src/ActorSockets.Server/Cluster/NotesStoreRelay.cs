@@ -17,10 +17,9 @@ public sealed class NotesStoreRelay : UntypedActor, IWithTimers
 {
     private const string ResendTimerKey = "resend";
     private readonly IActorRef _store;
-    /// <summary>Notes awaiting the store's answer, by the relay's own correlation: the session's request, and until when it is awaited.</summary>
-    private readonly Dictionary<long, (StoreNote Note, long UntilMs)> _awaiting = [];
+    /// <summary>Notes awaiting the store's answer until their deadline, by the relay's own correlation (the ticket).</summary>
+    private readonly DeadlineQueue<Awaited> _awaiting = new();
     private readonly NodeClock _clock = NodeClock.Of(Context.System);
-    private long _nextCorrelation = 1;
 
     public NotesStoreRelay(IActorRef store) => _store = store;
 
@@ -33,8 +32,7 @@ public sealed class NotesStoreRelay : UntypedActor, IWithTimers
         switch (message)
         {
             case StoreNote note:
-                var correlation = _nextCorrelation++;
-                _awaiting[correlation] = (note, note.NotAfterMs ?? _clock.In(ServerTuning.ServiceTimeout));
+                var correlation = _awaiting.Add(new Awaited(note, _clock.NowMs), note.NotAfterMs ?? _clock.In(ServerTuning.ServiceTimeout));
                 _store.Tell(note with { ReplyTo = Self, Correlation = correlation });
                 if (!Timers.IsTimerActive(ResendTimerKey))
                     Timers.StartPeriodicTimer(ResendTimerKey, Resend.Instance, ServerTuning.ClusterStoreResend);
@@ -63,23 +61,31 @@ public sealed class NotesStoreRelay : UntypedActor, IWithTimers
     /// <summary>The first answer goes to the session; later ones (to copies) find nothing and are dropped.</summary>
     private void Answer(long correlation, Func<StoreNote, object> answer)
     {
-        if (_awaiting.Remove(correlation, out var awaited))
+        if (_awaiting.TryTake(correlation, out var awaited))
             awaited.Note.ReplyTo.Tell(answer(awaited.Note));
     }
 
     private void ResendKeyed()
     {
         var now = _clock.NowMs;
-        var overdue = _awaiting.Where(entry => entry.Value.UntilMs < now).Select(entry => entry.Key).ToList();
-        foreach (var correlation in overdue)
-            _awaiting.Remove(correlation); // its session has given up on it, or is about to
-        foreach (var (correlation, (note, _)) in _awaiting)
+        _awaiting.TakeOverdue(now); // their sessions have given up on them, or are about to
+        foreach (var (correlation, awaited) in _awaiting.Waiting)
         {
-            if (note.Key is not null)
-                _store.Tell(note with { ReplyTo = Self, Correlation = correlation });
+            // Only a note unanswered for a whole period: one sent a moment ago is on its way.
+            if (awaited.Note.Key is null || now - awaited.SentMs < (long)ServerTuning.ClusterStoreResend.TotalMilliseconds)
+                continue;
+            awaited.SentMs = now;
+            _store.Tell(awaited.Note with { ReplyTo = Self, Correlation = correlation });
         }
         if (_awaiting.Count == 0)
             Timers.Cancel(ResendTimerKey);
+    }
+
+    /// <summary>A note awaiting the store's answer, and when it was last sent.</summary>
+    private sealed class Awaited(StoreNote note, long sentMs)
+    {
+        public StoreNote Note { get; } = note;
+        public long SentMs { get; set; } = sentMs;
     }
 
     private sealed class Resend

@@ -53,7 +53,8 @@ public sealed class NotesStoreRelaySpecs(ITestOutputHelper output) : TestKit("ak
     {
         var store = CreateTestProbe();
         var relay = Sys.ActorOf(NotesStoreRelay.Props(store.Ref));
-        relay.Tell(new StoreNote("late", TestActor, 1, Key: "abcdefghijklmnop-2", NotAfterMs: NodeClock.Of(Sys).In(TimeSpan.FromMilliseconds(500))));
+        // Its deadline comes before its first resend would.
+        relay.Tell(new StoreNote("late", TestActor, 1, Key: "abcdefghijklmnop-2", NotAfterMs: NodeClock.Of(Sys).In(ServerTuning.ClusterStoreResend / 2)));
         store.ExpectMsg<StoreNote>();
         store.ExpectNoMsg(TimeSpan.FromSeconds(2)); // its session has answered ERR storage by then
     }
