@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -17,11 +16,6 @@ namespace ActorSockets.Server.Cluster;
 /// </summary>
 public sealed class ClusterTls
 {
-    /// <summary>A refused peer is logged at most once in this long per address.</summary>
-    private static readonly TimeSpan RefusalLogInterval = TimeSpan.FromMinutes(1);
-
-    private readonly ConcurrentDictionary<string, long> _lastRefusalLoggedMs = new();
-
     private ClusterTls(X509Certificate2 certificate, X509Certificate2 authority)
     {
         Certificate = certificate;
@@ -33,6 +27,9 @@ public sealed class ClusterTls
 
     /// <summary>The cluster's CA.</summary>
     public X509Certificate2 Authority { get; }
+
+    /// <summary>Refused peers, logged once a minute per address: by <see cref="Validate"/>, and in Akka's log as its filter.</summary>
+    public RefusedPeerLog Refusals { get; } = new();
 
     /// <summary>
     /// The node's TLS material when <paramref name="settings"/> require TLS (null when they do not).
@@ -84,13 +81,8 @@ public sealed class ClusterTls
             why = "it presented no certificate";
         else if (ChainsToAuthority(certificate, out why))
             return true;
-        var nowMs = Environment.TickCount64;
-        var last = _lastRefusalLoggedMs.GetOrAdd(remotePeer, long.MinValue);
-        if (last == long.MinValue || nowMs - last >= (long)RefusalLogInterval.TotalMilliseconds)
-        {
-            _lastRefusalLoggedMs[remotePeer] = nowMs;
-            log.Warning("cluster: refused {0}: its certificate does not chain to the cluster's CA ({1}); logged once a minute per peer", remotePeer, why);
-        }
+        if (Refusals.FirstThisMinute(remotePeer))
+            log.Warning("cluster: refused {0}: its certificate does not chain to the cluster's CA ({1}); logged once a minute per address", remotePeer, why);
         return false;
     }
 

@@ -15,8 +15,12 @@ public sealed class ConsoleLineLogger : ReceiveActor, IRequiresMessageQueue<ILog
     public ConsoleLineLogger()
     {
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
+        var filter = Context.System.Settings.LogFilter;
         Receive<LogEvent>(e =>
         {
+            // Akka's own loggers honour the system's log filters (LogFilterSetup); so does this one.
+            if (!filter.ShouldTryKeepMessage(e, out _))
+                return;
             // While the live view owns the terminal, its last-events list shows the lines instead.
             if (LiveView.ViewEvents.Active is { } view)
                 view.Add(new LiveView.ViewEvent(e.Timestamp, Level(e), ShortSource(e.LogSource), e.Message?.ToString() ?? ""));

@@ -63,6 +63,8 @@ public static class ServerHosting
                 {
                     loggers.ClearLoggers();
                     loggers.AddLogger<ConsoleLineLogger>();
+                    if (tls is not null)
+                        loggers.WithLogFilter(filters => filters.Add(tls.Refusals));
                 })
                 .WithActors((system, _) =>
                 {
@@ -131,13 +133,17 @@ public static class ServerHosting
     /// <summary>
     /// The process's exit code once the server has stopped: <see cref="ExitCodes.Downed"/> when the
     /// cluster downed this node (so a service manager starts it again), <see cref="ExitCodes.BadConfig"/>
-    /// when its database holds another board than the cluster's, else <see cref="ExitCodes.Ok"/>.
+    /// when its database holds another board than the cluster's or its TLS handshake with a peer
+    /// failed (the two trust different CAs), else <see cref="ExitCodes.Ok"/>.
     /// </summary>
     public static int ExitCodeAfterStop(IServiceProvider services) =>
         CoordinatedShutdown.Get(services.GetRequiredService<ActorSystem>()).ShutdownReason switch
         {
             CoordinatedShutdown.ClusterDowningReason or CoordinatedShutdown.ClusterJoinUnsuccessfulReason => ExitCodes.Downed,
             BoardCheckActor.AnotherBoard => ExitCodes.BadConfig, // its database is not the cluster's: a setting to fix
+            // Akka.Remote stops a node whose TLS handshake with a peer failed: certificates of another
+            // CA, a setting to fix. Its reason type is internal to Akka.Remote, so known by name.
+            { } reason when reason.GetType().Name == "TlsHandshakeFailureReason" => ExitCodes.BadConfig,
             _ => ExitCodes.Ok,
         };
 

@@ -1,3 +1,5 @@
+using ActorSockets.Protocol;
+using ActorSockets.Server.Hosting;
 using ActorSockets.Tests.Support;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
@@ -89,5 +91,20 @@ public sealed class ClusterTlsJoinSpecs : IDisposable
 
         await using var second = await StartNodeAsync(ports[3], ports[0], _certificates.Sets(_certificates.Node("node2")));
         Assert.True(await WaitUntilAsync(() => UpSeenBy(first) == 2 && UpSeenBy(second) == 2, JoinWait), "a node with the CA's certificate did not join");
+    }
+
+    [Fact]
+    public async Task A_server_whose_certificates_are_of_another_ca_stops_with_a_config_error()
+    {
+        var ports = TestCluster.FreePorts(2);
+        await using var first = await StartNodeAsync(ports[0], ports[0], _certificates.Sets(_certificates.Node("node1")));
+        Assert.True(await WaitUntilAsync(() => UpSeenBy(first) == 1, JoinWait), "the first node did not form its cluster");
+
+        // Our own server, configured with another cluster's CA and certificate: each side refuses the other's.
+        using var otherCluster = new TestCertificates("other-ca");
+        await using var stranger = await StartNodeAsync(ports[1], ports[0], otherCluster.Sets(otherCluster.Node("stranger")));
+        await stranger.System.WhenTerminated.WaitAsync(JoinWait);
+        Assert.Equal(1, UpSeenBy(first));
+        Assert.Equal(ExitCodes.BadConfig, ServerHosting.ExitCodeAfterStop(stranger.Services));
     }
 }
