@@ -57,6 +57,17 @@ internal sealed class ClusterPlaces(IActorRef count, string node, IActorRef limi
         _lastHeardMs = nowMs;
     }
 
+    /// <summary>
+    /// Without the count's answer: this node admits up to its even share of the limit (PROTOCOL.md
+    /// section 7), counting the members up (at least one: a node not yet joined has the whole limit).
+    /// </summary>
+    public static PlaceDecision DecideOnShare(Admission admit, int clients, int limit, int nodesUp, Func<bool> hasSilentUdpSession) =>
+        clients < Math.Max(1, limit / Math.Max(1, nodesUp)) ? PlaceDecision.Admit : OverLimit(admit, hasSilentUdpSession);
+
+    /// <summary>No place in the cluster: over UDP a silent session may give up its place (which stays this node's), else refused.</summary>
+    public static PlaceDecision OverLimit(Admission admit, Func<bool> hasSilentUdpSession) =>
+        admit is AdmitUdpClient && hasSilentUdpSession() ? PlaceDecision.EvictSilentUdpSession : PlaceDecision.Refuse;
+
     /// <summary>The other nodes' figures as the count last sent them.</summary>
     public NodeTotals Others() =>
         _figures.Where(entry => entry.Key != node).Aggregate(NodeTotals.None, (sum, entry) => sum.Plus(entry.Value));

@@ -1,7 +1,7 @@
 using ActorSockets.Protocol.Settings;
 using Akka.Actor;
 using Spectre.Console;
-using static ActorSockets.Server.LiveView.LiveViewProtocol;
+using static ActorSockets.Server.Limiting.PictureProtocol;
 
 namespace ActorSockets.Server.LiveView;
 
@@ -35,7 +35,7 @@ public sealed class LiveViewActor : UntypedActor, IWithTimers
         switch (message)
         {
             case Tick:
-                _limiter.Tell(new PictureRequested(Self));
+                _limiter.Tell(new PictureRequested(Self, LiveViewRenderer.SessionLines));
                 break;
             case LimiterPicture picture:
                 _screen.Show(picture);

@@ -2,7 +2,7 @@ using System.Globalization;
 using ActorSockets.Protocol.Settings;
 using Spectre.Console;
 using Spectre.Console.Rendering;
-using static ActorSockets.Server.LiveView.LiveViewProtocol;
+using static ActorSockets.Server.Limiting.PictureProtocol;
 
 namespace ActorSockets.Server.LiveView;
 

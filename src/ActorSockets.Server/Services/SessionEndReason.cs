@@ -28,3 +28,25 @@ public enum SessionEndReason
     /// <summary>An exception inside the session; its supervisor stopped it.</summary>
     Crashed,
 }
+
+/// <summary>How the limiter's log line says why a session ended.</summary>
+public static class SessionEndReasons
+{
+    /// <param name="timeout">The idle timeout as configured, for <see cref="SessionEndReason.Timeout"/>.</param>
+    public static string Describe(this SessionEndReason reason, string timeout) => reason switch
+    {
+        SessionEndReason.Timeout => $"timed out after {timeout} idle",
+        SessionEndReason.Crashed => "crashed and was stopped",
+        SessionEndReason.Quit => "closed: client quit",
+        SessionEndReason.PeerClosed => "closed: client closed its side",
+        SessionEndReason.ConnectionLost => "closed: connection lost",
+        SessionEndReason.LineTooLong => "closed: line too long",
+        SessionEndReason.Shutdown => "closed: server stopping",
+        SessionEndReason.ServiceFailed => "closed: the service stopped answering mid-reply",
+        SessionEndReason.Goodbye => "closed: Good Bye",
+        SessionEndReason.CryptoFailed => "closed: a chat check failed (ERR crypto)",
+        SessionEndReason.Evicted => "evicted: its place went to a newcomer (one datagram and nothing since)",
+        SessionEndReason.OperatorGone => "closed: the chat operator's input is gone",
+        _ => reason.ToString(),
+    };
+}

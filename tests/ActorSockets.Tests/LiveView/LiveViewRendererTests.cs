@@ -2,7 +2,7 @@ using ActorSockets.Configuration;
 using ActorSockets.Server.LiveView;
 using Spectre.Console.Testing;
 using Xunit;
-using static ActorSockets.Server.LiveView.LiveViewProtocol;
+using static ActorSockets.Server.Limiting.PictureProtocol;
 using StatsSnapshot = ActorSockets.Server.Sessions.SessionProtocol.StatsSnapshot;
 
 namespace ActorSockets.Tests.LiveView;

@@ -1,12 +1,15 @@
 using Akka.Actor;
 
-namespace ActorSockets.Server.LiveView;
+namespace ActorSockets.Server.Limiting;
 
-/// <summary>What the live view asks the limiter for, and the limiter's answer: what it already knows, as immutable records.</summary>
-public static class LiveViewProtocol
+/// <summary>
+/// What a watcher (the live view) asks the limiter for, and its answer: the figures and the newest
+/// sessions, as immutable records. The limiter knows nothing of how they are drawn.
+/// </summary>
+public static class PictureProtocol
 {
-    /// <summary>The figures and the most recent sessions, please; answered <see cref="LimiterPicture"/> to <paramref name="ReplyTo"/>.</summary>
-    public sealed record PictureRequested(IActorRef ReplyTo);
+    /// <summary>The figures and at most <paramref name="MaxSessions"/> of the newest sessions, please; answered <see cref="LimiterPicture"/> to <paramref name="ReplyTo"/>.</summary>
+    public sealed record PictureRequested(IActorRef ReplyTo, int MaxSessions);
 
     /// <param name="LastActivityMs">When the session last reported requests served (sessions report at most once a second), or was admitted: <see cref="Environment.TickCount64"/>.</param>
     /// <param name="Waiting">It waits for its service's answer (the notes store, the chat's crypto work or operator).</param>
