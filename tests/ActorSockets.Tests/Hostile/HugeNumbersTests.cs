@@ -51,8 +51,10 @@ public class HugeNumbersTests : IDisposable
                     await forger.SendAsync(LargestAfterId);
                 // The writer's POST after the flood is answered OK at once, not ERR storage after the store's wait.
                 Assert.Equal("OK 2\n", await writer.AskReliablyAsync("w2", "POST after"));
+                // Each forger hears the board's count and no note: 1, or 2 if its GET was served after
+                // the writer's second POST (the sessions run side by side; a run beside other work saw it).
                 foreach (var forger in forgers)
-                    Assert.Equal("NOTES 1 0\n", await forger.ReceiveAsync());
+                    Assert.Matches("^NOTES [12] 0\n$", await forger.ReceiveAsync() ?? "");
             }
             finally
             {
