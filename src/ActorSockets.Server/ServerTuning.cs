@@ -90,6 +90,9 @@ public static class ServerTuning
     /// <summary>Requests held while the store is down; more are answered at once. Count.</summary>
     public const int StoreMaxWaiting = 1024;
 
+    /// <summary>How long after its board stops the store's supervisor still listens for requests coming back from its mailbox as dead letters.</summary>
+    public static readonly TimeSpan StoreDeadLetterGrace = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// A note must reach the store this long before its session gives up on it (<see cref="ServiceTimeout"/>),
     /// or it is not stored: so that a note its client heard <c>ERR storage</c> for is, but for a write

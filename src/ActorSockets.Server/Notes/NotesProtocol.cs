@@ -17,7 +17,10 @@ public static class NotesProtocol
     /// <see cref="NodeClock"/> of the node that holds the message) is not stored: its session has
     /// answered <c>ERR storage</c> by then (a request held by a singleton proxy during a move, say).
     /// </summary>
-    public sealed record StoreNote(string Text, IActorRef ReplyTo, long Correlation, string? Key = null, long? NotAfterMs = null) : IClusterMessage;
+    public sealed record StoreNote(string Text, IActorRef ReplyTo, long Correlation, string? Key = null, long? NotAfterMs = null) : IStoreRequest
+    {
+        public object Refusal(string reason) => new NoteNotStored(reason, Correlation);
+    }
 
     public sealed record NoteStored(long Id, long Correlation) : IClusterMessage;
 
@@ -30,7 +33,19 @@ public static class NotesProtocol
     /// Read notes after <paramref name="AfterId"/>, up to <paramref name="UpToId"/> (0: the board's end),
     /// at most <paramref name="MaxNotes"/> and about <paramref name="MaxBytes"/> of text; answered <see cref="NotesChunk"/>.
     /// </summary>
-    public sealed record GetNotes(long AfterId, long UpToId, int MaxNotes, int MaxBytes, IActorRef ReplyTo, long Correlation) : IClusterMessage;
+    public sealed record GetNotes(long AfterId, long UpToId, int MaxNotes, int MaxBytes, IActorRef ReplyTo, long Correlation) : IStoreRequest
+    {
+        public object Refusal(string reason) => new NotesNotRead(reason, Correlation);
+    }
+
+    /// <summary>A request the store answers (a note to store, notes to read), which its supervisor may hold or refuse.</summary>
+    public interface IStoreRequest : IClusterMessage
+    {
+        IActorRef ReplyTo { get; }
+
+        /// <summary>The answer that says it was not served: <c>ERR storage: <paramref name="reason"/></c> to the client.</summary>
+        object Refusal(string reason);
+    }
 
     /// <summary>Which board does the store serve? Answered <see cref="BoardIs"/> by the store's supervisor, in any state.</summary>
     public sealed record AskBoard(IActorRef ReplyTo) : IClusterMessage;
