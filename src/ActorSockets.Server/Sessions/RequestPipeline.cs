@@ -5,38 +5,6 @@ using ActorSockets.Server.Services;
 
 namespace ActorSockets.Server.Sessions;
 
-/// <summary>What a <see cref="RequestPipeline"/> asks of the session around it: messages, timers, the transport.</summary>
-public interface ISessionEffects
-{
-    /// <summary>Ask the parent for the STATS figures; they come back to <see cref="RequestPipeline.OnStats"/>.</summary>
-    void AskStats(long unreportedRequests);
-
-    /// <summary>A request was counted: report the counts to the parent within a while (batched, not per request).</summary>
-    void RequestCounted();
-
-    /// <summary>Start (or restart) the timer for an answer from another actor; it fires <see cref="RequestPipeline.OnServiceTimeout"/>.</summary>
-    void StartServiceTimer();
-
-    void CancelServiceTimer();
-
-    /// <summary>Look at the idle clock after <paramref name="delay"/> (<see cref="RequestPipeline.OnIdleCheck"/>), unless a look is already due.</summary>
-    void ArmIdleCheck(TimeSpan delay);
-
-    void CancelIdleCheck();
-
-    /// <summary>One request is answered: UDP sends its datagram now; TCP gathers until the end of the read.</summary>
-    void RequestAnswered();
-
-    /// <summary>Hand what is gathered to the transport (and close once an ending session is written).</summary>
-    void OutputReady();
-
-    /// <summary>The session began to end (once).</summary>
-    void Ending(SessionEndReason reason);
-
-    /// <summary>Every waiting request is served and none is awaited.</summary>
-    void CaughtUp();
-}
-
 /// <summary>
 /// One client's requests, as plain state (no actor system needed to test it, like
 /// <see cref="Protocol.Framing.LineDecoder"/>): tags, the common commands, the idle clock, STATS
@@ -45,7 +13,7 @@ public interface ISessionEffects
 /// awaited, later lines wait (bounded by the transport), and a long reply goes out part by part as
 /// the transport takes it. Replies gather in <see cref="Outgoing"/>.
 /// </summary>
-public sealed class RequestPipeline
+public sealed partial class RequestPipeline
 {
     /// <summary>Lines (byte[]) or errors (<see cref="OversizedRequest"/>) that arrived while a reply was awaited.</summary>
     private readonly Queue<object> _waiting = new();
@@ -54,11 +22,8 @@ public sealed class RequestPipeline
     private readonly ISessionEffects _effects;
     private readonly IdleClock _idle;
     private readonly Func<long> _now;
-    private Awaiting _awaiting;
+    private Phase _phase;
     private byte[] _statsTag = [];
-    private long _unreportedRequests;
-    /// <summary>When the request being served arrived (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), for the duration metric.</summary>
-    private long _servingSince;
 
     public RequestPipeline(SessionInfo info, IServiceSession service, ISessionEffects effects, Func<long>? clock = null)
     {
@@ -67,18 +32,21 @@ public sealed class RequestPipeline
         _effects = effects;
         _now = clock ?? (() => IdleClock.Now);
         _idle = new IdleClock(info.Settings.Timeout.Duration);
+        Meter = new RequestMeter(info);
     }
 
-    /// <summary>What the pipeline waits for before it serves the next request.</summary>
-    private enum Awaiting
+    /// <summary>Where the pipeline is: ready for the next request, waiting before it serves one, or ended.</summary>
+    private enum Phase
     {
-        Nothing,
+        Ready,
         /// <summary>The limiter's figures for STATS.</summary>
-        Stats,
+        AwaitingStats,
         /// <summary>An answer the service waits for (from the notes store, the crypto workers).</summary>
-        Service,
+        AwaitingService,
         /// <summary>The transport to take what was written, before the service writes more of a long reply.</summary>
-        Writable,
+        AwaitingWritable,
+        /// <summary>The session has begun to end (<see cref="EndReason"/> says why): nothing is served any more.</summary>
+        Ended,
     }
 
     /// <summary>Reply bytes not yet handed to the transport.</summary>
@@ -87,7 +55,12 @@ public sealed class RequestPipeline
     /// <summary>Set once the session has begun to end; no request is served after that.</summary>
     public SessionEndReason? EndReason { get; private set; }
 
-    public bool AwaitingReply => _awaiting != Awaiting.Nothing;
+    /// <summary>The session's request counting: the meter's figures, the batch for the limiter, the live view's gauge.</summary>
+    public RequestMeter Meter { get; }
+
+    public bool AwaitingReply => _phase is Phase.AwaitingStats or Phase.AwaitingService or Phase.AwaitingWritable;
+
+    private bool Ended => _phase == Phase.Ended;
 
     public int WaitingCount => _waiting.Count;
 
@@ -103,7 +76,7 @@ public sealed class RequestPipeline
     /// <summary>One request line from the transport (a TCP line or a UDP datagram's line).</summary>
     public void OnLine(ReadOnlySpan<byte> line)
     {
-        if (EndReason is not null || line.IsEmpty)
+        if (Ended || line.IsEmpty)
             return;
         // Activity is a complete request line with something in it (PROTOCOL.md section 2): a line of
         // blanks is answered like any line, but keeps nobody alive.
@@ -118,7 +91,7 @@ public sealed class RequestPipeline
     /// <summary>A request too long to read: answered in its turn; over TCP it also ends the session.</summary>
     public void OnOversizedRequest(string errorLine, bool endsSession)
     {
-        if (EndReason is not null)
+        if (Ended)
             return;
         _idle.Touch(_now()); // a whole datagram, too long (over TCP the session ends anyway)
         var oversized = new OversizedRequest(errorLine, endsSession);
@@ -131,7 +104,7 @@ public sealed class RequestPipeline
     /// <summary>The idle check is due: BYE timeout when the client was idle the whole timeout, else look again later.</summary>
     public void OnIdleCheck()
     {
-        if (EndReason is not null)
+        if (Ended)
             return;
         if (_idle.IsExpired(_now(), out var checkAgainIn))
         {
@@ -144,72 +117,14 @@ public sealed class RequestPipeline
         }
     }
 
-    /// <summary>The parent's STATS figures, for the STATS request that waits for them.</summary>
-    public void OnStats(SessionProtocol.StatsSnapshot stats)
-    {
-        if (_awaiting != Awaiting.Stats)
-            return;
-        var line = stats.ToReplyLine();
-        if (_info.Settings.Transport == Protocol.Settings.Transport.Udp)
-            line += " cookie=" + UdpCookie.For(_info.Remote); // read only at this address: see UdpCookie
-        Replies.WriteLine(Outgoing, _statsTag, line);
-        Track(ServiceStep.Complete);
-    }
-
-    /// <summary>No answer from the service in time: its error, or the end when a reply was under way. False when none was awaited.</summary>
-    public bool OnServiceTimeout()
-    {
-        if (_awaiting != Awaiting.Service)
-            return false;
-        if (_service.Abandon(Outgoing))
-        {
-            End(SessionEndReason.ServiceFailed, null);
-            _effects.OutputReady();
-        }
-        else
-        {
-            Track(ServiceStep.Complete);
-        }
-        return true;
-    }
-
-    /// <summary>A message for the service: the answer it awaits, or one it did not ask for (the chat operator's line). False when not the service's.</summary>
-    public bool OnServiceMessage(object message)
-    {
-        if (_awaiting == Awaiting.Service)
-        {
-            var step = _service.Continue(message, Outgoing);
-            if (step == ServiceStep.NotMine)
-                return false;
-            Track(step);
-            return true;
-        }
-        if (_awaiting != Awaiting.Nothing || EndReason is not null)
-            return false;
-        var unasked = _service.Continue(message, Outgoing);
-        if (unasked == ServiceStep.NotMine)
-            return false;
-        Track(unasked);
-        _effects.RequestAnswered();
-        _effects.OutputReady();
-        return true;
-    }
-
-    /// <summary>The transport has sent everything: a long reply may go on.</summary>
-    public void OnWritable()
-    {
-        if (_awaiting == Awaiting.Writable)
-            Track(_service.Resume(Outgoing));
-    }
-
     /// <summary>Begins to end the session: the goodbye line (if any) is the last reply; nothing is served after it.</summary>
     public void End(SessionEndReason reason, string? goodbye)
     {
-        if (EndReason is not null)
+        if (Ended)
             return;
         EndReason = reason;
+        _phase = Phase.Ended;
         _waiting.Clear();
-        _awaiting = Awaiting.Nothing;
         _effects.CancelServiceTimer();
         _effects.CancelIdleCheck();
         _idle.Pause();
@@ -219,72 +134,15 @@ public sealed class RequestPipeline
     }
 
     /// <summary>Records why the session ended when the transport ended it (e.g. the connection was lost).</summary>
-    public void MarkEnded(SessionEndReason reason) => EndReason ??= reason;
-
-    /// <summary>The requests counted since the last call: reported to the parent in batches.</summary>
-    public long TakeUnreportedRequests()
+    public void MarkEnded(SessionEndReason reason)
     {
-        var count = _unreportedRequests;
-        _unreportedRequests = 0;
-        return count;
-    }
-
-    /// <summary>Moves the request on after a step: done (next request), or waiting for an answer or the transport.</summary>
-    private void Track(ServiceStep step)
-    {
-        switch (step)
-        {
-            case ServiceStep.Complete:
-                var wasWaiting = _awaiting != Awaiting.Nothing;
-                _awaiting = Awaiting.Nothing;
-                _info.Gauge.AwaitingService = false;
-                _effects.CancelServiceTimer();
-                ApplyServiceState();
-                if (!wasWaiting)
-                    return; // answered inside Serve, which carries on itself
-                _info.Figures.RequestAnswered(_servingSince);
-                _effects.RequestAnswered();
-                ServeWaiting();
-                _effects.OutputReady();
-                break;
-            case ServiceStep.Pending:
-                _awaiting = Awaiting.Service;
-                _info.Gauge.AwaitingService = true;
-                _effects.StartServiceTimer();
-                _idle.Pause();
-                break;
-            case ServiceStep.NeedsWritable:
-                _awaiting = Awaiting.Writable;
-                _effects.CancelServiceTimer();
-                _idle.Pause();
-                _effects.OutputReady();
-                break;
-            default:
-                throw new InvalidOperationException($"a service answered {step} to its own request");
-        }
-    }
-
-    /// <summary>Closes when the service has said its last line; otherwise runs the idle clock only on the client's turn.</summary>
-    private void ApplyServiceState()
-    {
-        if (_service.Ending is { } reason)
-            End(reason, null);
-        else if (_service.ClientsTurn)
-            ResumeIdleClock();
-        else
-            _idle.Pause();
-    }
-
-    /// <summary>The client's turn: the idle clock runs afresh; one check is armed (none per request).</summary>
-    private void ResumeIdleClock()
-    {
-        if (EndReason is null && _idle.Resume(_now()) is { } check)
-            _effects.ArmIdleCheck(check);
+        EndReason ??= reason;
+        _phase = Phase.Ended;
     }
 
     private void Serve(ReadOnlySpan<byte> line)
     {
-        CountRequest();
+        Meter.Counted();
         var status = _service.TakesTags
             ? Request.Parse(line, out var tag, out var body)
             : Request.ParseUntagged(line, out tag, out body);
@@ -304,17 +162,17 @@ public sealed class RequestPipeline
                 break;
         }
         if (!AwaitingReply)
-            _info.Figures.RequestAnswered(_servingSince);
+            Meter.Answered();
         _effects.RequestAnswered();
     }
 
     private void Serve(OversizedRequest oversized)
     {
-        CountRequest();
+        Meter.Counted();
         Replies.WriteLine(Outgoing, default, oversized.ErrorLine);
         if (oversized.EndsSession)
             End(SessionEndReason.LineTooLong, null);
-        _info.Figures.RequestAnswered(_servingSince);
+        Meter.Answered();
         _effects.RequestAnswered();
     }
 
@@ -331,8 +189,8 @@ public sealed class RequestPipeline
                 break;
             case CommonCommand.Stats:
                 _statsTag = tag.ToArray();
-                _awaiting = Awaiting.Stats;
-                _effects.AskStats(TakeUnreportedRequests());
+                _phase = Phase.AwaitingStats;
+                _effects.AskStats(Meter.TakeUnreported());
                 break;
             case CommonCommand.Quit:
                 Replies.WriteLine(Outgoing, tag, Replies.ByeQuit);
@@ -348,7 +206,7 @@ public sealed class RequestPipeline
 
     private void ServeWaiting()
     {
-        while (_waiting.Count > 0 && !AwaitingReply && EndReason is null)
+        while (_waiting.Count > 0 && _phase == Phase.Ready)
         {
             switch (_waiting.Dequeue())
             {
@@ -360,16 +218,8 @@ public sealed class RequestPipeline
                     break;
             }
         }
-        if (!AwaitingReply && EndReason is null)
+        if (_phase == Phase.Ready)
             _effects.CaughtUp();
-    }
-
-    private void CountRequest()
-    {
-        _servingSince = System.Diagnostics.Stopwatch.GetTimestamp();
-        _info.Figures.RequestCounted();
-        _unreportedRequests++;
-        _effects.RequestCounted();
     }
 
     private sealed record OversizedRequest(string ErrorLine, bool EndsSession);

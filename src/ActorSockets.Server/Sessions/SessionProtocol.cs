@@ -1,5 +1,4 @@
 using ActorSockets.Server.Services;
-using Akka.Actor;
 
 namespace ActorSockets.Server.Sessions;
 

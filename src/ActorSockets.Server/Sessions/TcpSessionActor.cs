@@ -26,22 +26,18 @@ namespace ActorSockets.Server.Sessions;
 /// still takes it, then an abort). The check is one timer while writes are in flight, not one per write.
 /// </para>
 /// </remarks>
-public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISessionTransport
+public sealed class TcpSessionActor : SessionActor, ILineSink
 {
     private const string CloseGraceTimerKey = "close-grace";
     private const string WriteProgressTimerKey = "write-progress";
 
-    private readonly SessionInfo _info;
     private readonly IActorRef _connection;
     private readonly LineDecoder _decoder;
     private readonly TcpWriter _writer;
-    private readonly SessionCore _core;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _peerClosed;
 
-    public TcpSessionActor(SessionInfo info, IActorRef connection)
+    public TcpSessionActor(SessionInfo info, IActorRef connection) : base(info)
     {
-        _info = info;
         _connection = connection;
         _decoder = new LineDecoder(info.Settings.MaxLineBytes);
         var self = Self;
@@ -52,12 +48,7 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
                 figures.Sent(write.Data.Count);
             connection.Tell(command, self);
         }, WriteAck.Instance);
-        _core = new SessionCore(info, self, Context.Parent, () => Timers, _log, this);
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    private RequestPipeline Pipeline => _core.Pipeline;
 
     public static Props Props(SessionInfo info, IActorRef connection) =>
         Akka.Actor.Props.Create(() => new TcpSessionActor(info, connection));
@@ -69,20 +60,17 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
         Pipeline.Start();
     }
 
-    protected override void PostStop() =>
-        _core.Stopped(shuttingDown: CoordinatedShutdown.Get(Context.System).ShutdownReason is not null);
-
     protected override void OnReceive(object message)
     {
         switch (message)
         {
             case Tcp.Received received:
-                _info.Figures.Received(received.Data.Count);
+                Info.Figures.Received(received.Data.Count);
                 // A read from the socket is one buffer, so this span is no copy.
                 if (!_decoder.Feed(received.Data.ToReadOnlySpan(), this))
                 {
                     // Framing is lost: answer in turn, then close; what follows the long line is dropped.
-                    Pipeline.OnOversizedRequest(Replies.TooLongLine(_info.Settings.MaxLineBytes), endsSession: true);
+                    Pipeline.OnOversizedRequest(Replies.TooLongLine(Info.Settings.MaxLineBytes), endsSession: true);
                 }
                 OutputReady();
                 break;
@@ -96,7 +84,7 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
                 OutputReady();
                 break;
             default:
-                if (!HandleInEitherState(message) && !_core.Handle(message))
+                if (!HandleInEitherState(message) && !HandleCommon(message))
                     Unhandled(message);
                 break;
         }
@@ -110,12 +98,12 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
             case Tcp.Received or Tcp.PeerClosed:
                 break; // read only so that closing sends no reset; dropped
             case CloseGraceExpired:
-                _log.Debug("session {0}: client did not read its last replies; aborting", _info.Id);
+                Log.Debug("session {0}: client did not read its last replies; aborting", Info.Id);
                 _connection.Tell(Tcp.Abort.Instance);
                 Context.Stop(Self);
                 break;
             default:
-                if (!HandleInEitherState(message) && !_core.Handle(message))
+                if (!HandleInEitherState(message) && !HandleCommon(message))
                     Unhandled(message);
                 break;
         }
@@ -132,11 +120,11 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
                 return true;
             case Tcp.ConnectionClosed closed:
                 Pipeline.MarkEnded(SessionEndReason.ConnectionLost);
-                _log.Debug("session {0}: connection closed ({1})", _info.Id, closed.Cause ?? closed.GetType().Name);
+                Log.Debug("session {0}: connection closed ({1})", Info.Id, closed.Cause ?? closed.GetType().Name);
                 Context.Stop(Self);
                 return true;
             case Tcp.CommandFailed failed:
-                _log.Debug("session {0}: {1} failed: {2}", _info.Id, failed.Cmd.GetType().Name, failed.CauseString);
+                Log.Debug("session {0}: {1} failed: {2}", Info.Id, failed.Cmd.GetType().Name, failed.CauseString);
                 Pipeline.MarkEnded(SessionEndReason.ConnectionLost);
                 _connection.Tell(Tcp.Abort.Instance);
                 Context.Stop(Self);
@@ -149,12 +137,12 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
     /// <summary>A complete line from the decoder.</summary>
     public void OnLine(ReadOnlySpan<byte> line) => Pipeline.OnLine(line);
 
-    #region The transport's part (ISessionTransport)
+    #region The transport's part of ISessionEffects
 
     /// <summary>Replies gather and leave together at the end of the read (see <see cref="OutputReady"/>).</summary>
-    public void RequestAnswered() { }
+    public override void RequestAnswered() { }
 
-    public void OutputReady()
+    public override void OutputReady()
     {
         if (_writer.Flush(Pipeline.Outgoing))
             Pipeline.OnWritable();
@@ -164,13 +152,13 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
             return;
         }
         _writer.ThrottleReading(Pipeline.Outgoing.WrittenCount, Pipeline.WaitingCount);
-        if (!_writer.Idle && _info.Settings.Timeout.Duration is { } bound && !Timers.IsTimerActive(WriteProgressTimerKey))
+        if (!_writer.Idle && Info.Settings.Timeout.Duration is { } bound && !Timers.IsTimerActive(WriteProgressTimerKey))
             Timers.StartSingleTimer(WriteProgressTimerKey, WriteProgressCheck.Instance, bound);
     }
 
     private void CheckWriteProgress()
     {
-        if (_info.Settings.Timeout.Duration is not { } bound)
+        if (Info.Settings.Timeout.Duration is not { } bound)
             return;
         if (!_writer.IsStalled(bound, out var checkAgainIn))
         {
@@ -178,14 +166,14 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
                 Timers.StartSingleTimer(WriteProgressTimerKey, WriteProgressCheck.Instance, delay);
             return;
         }
-        _log.Debug("session {0}: the client took none of its reply for {1}; dropped as idle", _info.Id, _info.Settings.Timeout.Text);
+        Log.Debug("session {0}: the client took none of its reply for {1}; dropped as idle", Info.Id, Info.Settings.Timeout.Text);
         Pipeline.MarkEnded(SessionEndReason.Timeout);
-        SayGoodbyeWhileStopping(Replies.ByeTimeout(_info.Settings.Timeout.Text));
+        SayGoodbyeWhileStopping(Replies.ByeTimeout(Info.Settings.Timeout.Text));
         _connection.Tell(Tcp.Abort.Instance); // a closed window takes no FIN either: nothing is gained by waiting
         Context.Stop(Self);
     }
 
-    public void Ending(SessionEndReason reason)
+    public override void Ending(SessionEndReason reason)
     {
         Become(OnReceiveEnding);
         // A client that does not read cannot take its last lines: it is cut off after a grace, a
@@ -200,16 +188,16 @@ public sealed class TcpSessionActor : UntypedActor, IWithTimers, ILineSink, ISes
     }
 
     /// <summary>A client that half-closed ends once every request it sent is answered.</summary>
-    public void CaughtUp()
+    public override void CaughtUp()
     {
         if (_peerClosed && !Pipeline.AwaitingReply)
             Pipeline.End(SessionEndReason.PeerClosed, null);
     }
 
-    public void SayGoodbyeWhileStopping(string goodbye)
+    protected override void SayGoodbyeWhileStopping(string goodbye)
     {
         var line = ByteString.FromString(goodbye + "\n");
-        _info.Figures.Sent(line.Count);
+        Info.Figures.Sent(line.Count);
         _connection.Tell(Tcp.Write.Create(line));
         _connection.Tell(Tcp.Close.Instance);
     }

@@ -2,7 +2,6 @@ using ActorSockets.Protocol;
 using ActorSockets.Protocol.Framing;
 using ActorSockets.Server.Services;
 using Akka.Actor;
-using Akka.Event;
 using Akka.IO;
 
 namespace ActorSockets.Server.Sessions;
@@ -14,40 +13,29 @@ namespace ActorSockets.Server.Sessions;
 /// datagram cannot be cut. The session ends on QUIT, the idle timeout or shutdown; the client's next
 /// datagram then opens a new one.
 /// </summary>
-public sealed class UdpSessionActor : UntypedActor, IWithTimers, ISessionTransport
+public sealed class UdpSessionActor : SessionActor
 {
-    private readonly SessionInfo _info;
     private readonly IActorRef _socket;
-    private readonly SessionCore _core;
     /// <summary>This endpoint's <see cref="UdpCookie"/>, until a request proves it (then null).</summary>
     private string? _unprovenCookie;
 
-    public UdpSessionActor(SessionInfo info, IActorRef socket)
+    public UdpSessionActor(SessionInfo info, IActorRef socket) : base(info)
     {
-        _info = info;
         _socket = socket;
-        _core = new SessionCore(info, Self, Context.Parent, () => Timers, Context.GetLogger(), this);
         _unprovenCookie = UdpCookie.For(info.Remote);
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    private RequestPipeline Pipeline => _core.Pipeline;
 
     public static Props Props(SessionInfo info, IActorRef socket) =>
         Akka.Actor.Props.Create(() => new UdpSessionActor(info, socket));
 
     protected override void PreStart() => Pipeline.Start();
 
-    protected override void PostStop() =>
-        _core.Stopped(shuttingDown: CoordinatedShutdown.Get(Context.System).ShutdownReason is not null);
-
     protected override void OnReceive(object message)
     {
         switch (message)
         {
             case Udp.Received received:
-                _info.Figures.Received(received.Data.Count);
+                Info.Figures.Received(received.Data.Count);
                 if (_unprovenCookie is { } cookie && UdpCookie.Proves(received.Data.ToReadOnlySpan(), cookie))
                 {
                     _unprovenCookie = null;
@@ -56,39 +44,39 @@ public sealed class UdpSessionActor : UntypedActor, IWithTimers, ISessionTranspo
                 if (Pipeline.AwaitingReply && Pipeline.WaitingCount >= ServerTuning.MaxWaitingRequests)
                     break; // dropped, as a full socket buffer would: bounded memory for a fast client
                 var line = Datagram.RequestLine(received.Data.ToReadOnlySpan());
-                if (line.Length > _info.Settings.MaxLineBytes)
-                    Pipeline.OnOversizedRequest(Replies.TooLongDatagram(_info.Settings.MaxLineBytes), endsSession: false);
+                if (line.Length > Info.Settings.MaxLineBytes)
+                    Pipeline.OnOversizedRequest(Replies.TooLongDatagram(Info.Settings.MaxLineBytes), endsSession: false);
                 else
                     Pipeline.OnLine(line);
                 OutputReady();
                 break;
             default:
-                if (!_core.Handle(message))
+                if (!HandleCommon(message))
                     Unhandled(message);
                 break;
         }
     }
 
-    #region The transport's part (ISessionTransport)
+    #region The transport's part of ISessionEffects
 
     /// <summary>Each request gets its reply datagram at once; one too large for a datagram becomes ERR too-long.</summary>
-    public void RequestAnswered()
+    public override void RequestAnswered()
     {
         var outgoing = Pipeline.Outgoing;
         if (outgoing.WrittenCount == 0)
             return;
-        if (outgoing.WrittenCount > _info.Settings.UdpMaxDatagramBytes)
+        if (outgoing.WrittenCount > Info.Settings.UdpMaxDatagramBytes)
         {
             var tag = Replies.TagOf(outgoing.WrittenSpan).ToArray();
             outgoing.ResetWrittenCount();
-            Replies.WriteLine(outgoing, tag, Replies.TooLongReply(_info.Settings.UdpMaxDatagramBytes));
+            Replies.WriteLine(outgoing, tag, Replies.TooLongReply(Info.Settings.UdpMaxDatagramBytes));
         }
         Send(outgoing.WrittenSpan.ToArray());
         outgoing.ResetWrittenCount();
     }
 
     /// <summary>A datagram is written at once, so a long reply may always go on; an ended session stops (UDP has nothing to close).</summary>
-    public void OutputReady()
+    public override void OutputReady()
     {
         RequestAnswered();
         Pipeline.OnWritable();
@@ -96,17 +84,17 @@ public sealed class UdpSessionActor : UntypedActor, IWithTimers, ISessionTranspo
             Context.Stop(Self);
     }
 
-    public void Ending(SessionEndReason reason) { }
+    public override void Ending(SessionEndReason reason) { }
 
-    public void CaughtUp() { }
+    public override void CaughtUp() { }
 
-    public void SayGoodbyeWhileStopping(string goodbye) => Send(System.Text.Encoding.UTF8.GetBytes(goodbye + "\n"));
+    protected override void SayGoodbyeWhileStopping(string goodbye) => Send(System.Text.Encoding.UTF8.GetBytes(goodbye + "\n"));
 
     #endregion
 
     private void Send(byte[] datagram)
     {
-        _info.Figures.Sent(datagram.Length);
-        _socket.Tell(Udp.Send.Create(ByteString.FromBytes(datagram), _info.Remote));
+        Info.Figures.Sent(datagram.Length);
+        _socket.Tell(Udp.Send.Create(ByteString.FromBytes(datagram), Info.Remote));
     }
 }

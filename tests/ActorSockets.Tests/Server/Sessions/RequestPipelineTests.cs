@@ -6,7 +6,7 @@ using ActorSockets.Server.Sessions;
 using ActorSockets.Server.Sum;
 using ActorSockets.Tests.Support;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Sessions;
 
 /// <summary>The request pipeline without an actor system: a recorder stands in for the session, a hand-moved clock for time.</summary>
 public class RequestPipelineTests
@@ -16,7 +16,6 @@ public class RequestPipelineTests
     {
         public List<string> Effects { get; } = [];
         public void AskStats(long unreportedRequests) => Effects.Add($"ask-stats {unreportedRequests}");
-        public void RequestCounted() { }
         public void StartServiceTimer() => Effects.Add("service-timer");
         public void CancelServiceTimer() { }
         public void ArmIdleCheck(TimeSpan delay) => Effects.Add($"idle-check {delay.TotalMilliseconds}");

@@ -1,0 +1,36 @@
+using ActorSockets.Server.Services;
+
+namespace ActorSockets.Server.Sessions;
+
+/// <summary>
+/// What the request logic (<see cref="RequestPipeline"/>) asks of the session actor around it: the
+/// one seam between them. <see cref="SessionActor"/> does the first part for every transport (the
+/// limiter's figures, the timers); TCP and UDP each do the rest (what leaving bytes and ending mean).
+/// </summary>
+public interface ISessionEffects
+{
+    /// <summary>Ask the parent for the STATS figures; they come back to <see cref="RequestPipeline.OnStats"/>.</summary>
+    void AskStats(long unreportedRequests);
+
+    /// <summary>Start (or restart) the timer for an answer from another actor; it fires <see cref="RequestPipeline.OnServiceTimeout"/>.</summary>
+    void StartServiceTimer();
+
+    void CancelServiceTimer();
+
+    /// <summary>Look at the idle clock after <paramref name="delay"/> (<see cref="RequestPipeline.OnIdleCheck"/>), unless a look is already due.</summary>
+    void ArmIdleCheck(TimeSpan delay);
+
+    void CancelIdleCheck();
+
+    /// <summary>One request is answered: UDP sends its datagram now; TCP gathers until the end of the read.</summary>
+    void RequestAnswered();
+
+    /// <summary>Hand what is gathered to the transport (and close once an ending session is written).</summary>
+    void OutputReady();
+
+    /// <summary>The session began to end (once).</summary>
+    void Ending(SessionEndReason reason);
+
+    /// <summary>Every waiting request is served and none is awaited.</summary>
+    void CaughtUp();
+}

@@ -1,0 +1,127 @@
+using ActorSockets.Protocol;
+using ActorSockets.Server.Services;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorSockets.Server.Sessions;
+
+/// <summary>
+/// What every session actor is, TCP and UDP alike: the <see cref="RequestPipeline"/> of its client's
+/// requests, the timers the pipeline asks for, the events to its parent (<see cref="SessionProtocol"/>),
+/// the messages every session handles, and the goodbye when the actor stops without having ended.
+/// A transport adds how bytes come in and go out (<see cref="TcpSessionActor"/>,
+/// <see cref="UdpSessionActor"/>). The pipeline reaches its actor through one interface,
+/// <see cref="ISessionEffects"/>, part of it answered here and part by the transport.
+/// </summary>
+public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
+{
+    private const string ReportTimerKey = "report-requests";
+    private const string ServiceTimeoutKey = "service-timeout";
+    private const string IdleTimerKey = "idle-check";
+
+    protected SessionActor(SessionInfo info)
+    {
+        Info = info;
+        Pipeline = new RequestPipeline(info, info.Service.Open(new ServiceContext(Self, info.Id, info.Settings, info.Figures)), this);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected SessionInfo Info { get; }
+
+    protected RequestPipeline Pipeline { get; }
+
+    protected ILoggingAdapter Log { get; } = Context.GetLogger();
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var handled = base.AroundReceive(receive, message);
+        // Requests are reported to the parent in batches, at most once a second, not once each.
+        if (Pipeline.Meter.Unreported > 0 && !Timers.IsTimerActive(ReportTimerKey))
+            Timers.StartSingleTimer(ReportTimerKey, ReportRequestsTick.Instance, ServerTuning.RequestReportInterval);
+        return handled;
+    }
+
+    /// <summary>The last count, the goodbye if it never ended on its own (a crash, a forced shutdown), and why, to the parent.</summary>
+    protected override void PostStop()
+    {
+        ReportRequests();
+        if (Pipeline.EndReason is null)
+        {
+            var shuttingDown = CoordinatedShutdown.Get(Context.System).ShutdownReason is not null;
+            Pipeline.MarkEnded(shuttingDown ? SessionEndReason.Shutdown : SessionEndReason.Crashed);
+            SayGoodbyeWhileStopping(shuttingDown ? Replies.ByeShutdown : Replies.ByeCrashed);
+        }
+        Context.Parent.Tell(new SessionProtocol.SessionEnded(Pipeline.EndReason!.Value));
+    }
+
+    /// <summary>Handles what every session handles; false for a message the transport must handle.</summary>
+    protected bool HandleCommon(object message)
+    {
+        switch (message)
+        {
+            case IdleCheck:
+                Pipeline.OnIdleCheck();
+                return true;
+            case SessionProtocol.ServerStopping:
+                Pipeline.End(SessionEndReason.Shutdown, Replies.ByeShutdown);
+                OutputReady();
+                return true;
+            case SessionProtocol.Evict:
+                Pipeline.End(SessionEndReason.Evicted, null);
+                OutputReady();
+                return true;
+            case SessionProtocol.StatsSnapshot stats:
+                Pipeline.OnStats(stats);
+                return true;
+            case ReportRequestsTick:
+                ReportRequests();
+                return true;
+            case ServiceTimeoutTick:
+                if (Pipeline.OnServiceTimeout())
+                    Log.Warning("session {0}: no answer from the service within {1}", Info.Id, ServerTuning.ServiceTimeout);
+                return true;
+            default:
+                return Pipeline.OnServiceMessage(message);
+        }
+    }
+
+    private void ReportRequests()
+    {
+        var count = Pipeline.Meter.TakeUnreported();
+        if (count > 0)
+            Context.Parent.Tell(new SessionProtocol.RequestsServed(count));
+    }
+
+    /// <summary>The last words of a session stopped by a crash or a forced shutdown, where the transport still allows them.</summary>
+    protected abstract void SayGoodbyeWhileStopping(string goodbye);
+
+    public void AskStats(long unreportedRequests) => Context.Parent.Tell(new SessionProtocol.StatsRequested(unreportedRequests));
+
+    public void StartServiceTimer() => Timers.StartSingleTimer(ServiceTimeoutKey, ServiceTimeoutTick.Instance, ServerTuning.ServiceTimeout);
+
+    public void CancelServiceTimer() => Timers.Cancel(ServiceTimeoutKey);
+
+    public void ArmIdleCheck(TimeSpan delay)
+    {
+        if (!Timers.IsTimerActive(IdleTimerKey))
+            Timers.StartSingleTimer(IdleTimerKey, IdleCheck.Instance, delay);
+    }
+
+    public void CancelIdleCheck() => Timers.Cancel(IdleTimerKey);
+
+    public abstract void RequestAnswered();
+
+    public abstract void OutputReady();
+
+    public abstract void Ending(SessionEndReason reason);
+
+    public abstract void CaughtUp();
+
+    /// <summary>Time to look at the idle clock.</summary>
+    private sealed class IdleCheck { public static readonly IdleCheck Instance = new(); }
+
+    private sealed class ServiceTimeoutTick { public static readonly ServiceTimeoutTick Instance = new(); }
+
+    private sealed class ReportRequestsTick { public static readonly ReportRequestsTick Instance = new(); }
+}
