@@ -23,7 +23,8 @@ public sealed class ConsoleLineLogger : ReceiveActor, IRequiresMessageQueue<ILog
                 return;
             // While the live view owns the terminal, its last-events list shows the lines instead.
             if (LiveView.ViewEvents.Active is { } view)
-                view.Add(new LiveView.ViewEvent(e.Timestamp, Level(e), ShortSource(e.LogSource), e.Message?.ToString() ?? ""));
+                view.Add(new LiveView.ViewEvent(e.Timestamp, Level(e), ShortSource(e.LogSource), e.Message?.ToString() ?? "",
+                    (e.Message as Limiting.LimiterLogLine)?.Kind));
             else
                 Console.Out.WriteLine(Format(e));
             File?.WriteLine(Format(e));

@@ -1,5 +1,4 @@
 using ActorSockets.Server.Cluster;
-using Akka.Actor;
 using static ActorSockets.Server.Limiting.LimiterProtocol;
 using static ActorSockets.Server.Sessions.SessionProtocol;
 

@@ -19,10 +19,10 @@ public sealed partial class LimiterActor
     /// </summary>
     private void EvictSilentUdpSession()
     {
-        if (_sessions.SilentUdpSession() is not { } evicted || _sessions.MarkGone(evicted) is not { } record)
+        if (_sessions.SilentUdpSession() is not { } evicted || _sessions.MarkEnded(evicted) is not { } record)
             return;
         evicted.Tell(Evict.Instance);
-        CountGone(record, SessionEndReason.Evicted, keepPlace: true);
+        OnEnded(record, SessionEndReason.Evicted, keepPlace: true);
     }
 
     /// <summary>

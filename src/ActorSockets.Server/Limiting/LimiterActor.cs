@@ -79,21 +79,6 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
             case Admission admission:
                 Admit(admission);
                 break;
-            case SessionEnded ended when _sessions.MarkGone(Sender) is { } record:
-                CountGone(record, ended.Reason);
-                break;
-            case SessionEnded:
-                break; // said again, or after its eviction: counted once already
-            case ClientProven:
-                _sessions.MarkProven(Sender);
-                break;
-            case RequestsServed served:
-                _figures.Served(served.Count);
-                _sessions.Served(Sender, served.Count, Now);
-                break;
-            case SessionTerminated terminated:
-                OnSessionTerminated(terminated.Session);
-                break;
             case PlaceWaitExpired:
                 foreach (var overdue in _places.Waiting.TakeOverdue(Now))
                     Refuse(overdue);
@@ -116,7 +101,7 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
                 // From connections refused (Admission.Refuse): this actor registered for them only to say ERR busy.
                 break;
             default:
-                if (!OnClusterMessage(message))
+                if (!OnSessionEvent(message) && !OnClusterMessage(message))
                     Unhandled(message);
                 break;
         }
@@ -173,9 +158,9 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
         var session = Context.ActorOf(admit.SessionProps(info), $"session-{id}");
         Context.WatchWith(session, new SessionTerminated(session));
         var udp = admit is AdmitUdpClient;
-        _sessions.Add(session, new SessionRecord(id, admit.Remote, udp, Proven: false, Gone: false, Requests: 0, LastActivityMs: Now, info.Gauge));
+        _sessions.Add(session, new SessionRecord(id, admit.Remote, udp, Proven: false, Ended: false, Requests: 0, LastActivityMs: Now, info.Gauge));
         if (!udp || LogUdpEvent(UdpTally.Admitted))
-            _log.Info("session {0} admitted: {1} ({2}/{3} clients)", id, admit.Remote, _figures.Clients, Limit);
+            Log(LimiterEvent.Admitted, $"session {id} admitted: {admit.Remote} ({_figures.Clients}/{Limit} clients)");
         if (admit is AdmitUdpClient udpAdmit)
             udpAdmit.Listener.Tell(new UdpClientAdmitted(udpAdmit.Remote, session));
     }
@@ -185,36 +170,8 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
         // Counted before the line goes out: the connection may write it on another thread at once, and
         // a client that has read ERR busy must find the refusal in the figures (STATS, the meter).
         _figures.ClientRefused();
-        _log.Info(Stopping
-            ? "refused {0}: server stopping ({1}/{2} clients)"
-            : "refused {0}: clients limit reached ({1}/{2} clients)", admit.Remote, _figures.Clients, Limit);
+        Log(LimiterEvent.Refused, $"refused {admit.Remote}: {(Stopping ? "server stopping" : "clients limit reached")} ({_figures.Clients}/{Limit} clients)");
         admit.Refuse(Stopping ? Replies.ByeShutdown : Replies.Busy(Limit), Self);
-    }
-
-    /// <summary>The client has gone (or is going): its place is free now, whatever its actor still has to do.</summary>
-    private void CountGone(SessionRecord record, SessionEndReason reason, bool keepPlace = false)
-    {
-        _figures.ClientGone(reason);
-        if (!keepPlace)
-            _cluster?.Release();
-        if (!record.Udp || LogUdpEvent(reason == SessionEndReason.Evicted ? UdpTally.Evicted : UdpTally.Ended))
-            _log.Info("session {0} {1}: {2} ({3}/{4} clients)", record.Id, reason.Describe(_settings.Timeout.Text), record.Remote, _figures.Clients, Limit);
-        if (!Stopping)
-        {
-            foreach (var admit in _places.TakeAdmissible(_figures.Clients))
-                Spawn(admit);
-            ArmPlaceWait();
-        }
-    }
-
-    private void OnSessionTerminated(IActorRef session)
-    {
-        if (_sessions.Remove(session) is not { } record)
-            return;
-        // A session always says why it ends before it stops; this is the fallback should it not.
-        if (!record.Gone)
-            CountGone(record, SessionEndReason.ConnectionLost);
-        ReplyIfAllStopped();
     }
 
     private void StopAll()
@@ -226,6 +183,13 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
         foreach (var session in _sessions.Sessions)
             session.Tell(ServerStopping.Instance);
         ReplyIfAllStopped();
+    }
+
+    /// <summary>An INFO line with its kind (<see cref="LimiterLogLine"/>), from this actor as its logger's would be.</summary>
+    private void Log(LimiterEvent kind, string text)
+    {
+        if (_log.IsInfoEnabled)
+            Context.System.EventStream.Publish(new Info(Self.Path.ToString(), GetType(), new LimiterLogLine(kind, text)));
     }
 
     private void ReplyIfAllStopped()

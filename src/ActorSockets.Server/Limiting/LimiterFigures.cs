@@ -38,10 +38,10 @@ internal sealed class LimiterFigures(ServerMetrics metrics)
         metrics.ClientRefused();
     }
 
-    public void ClientGone(SessionEndReason reason)
+    public void SessionEnded(SessionEndReason reason)
     {
         Clients--;
-        metrics.ClientGone();
+        metrics.SessionEnded();
         switch (reason)
         {
             case SessionEndReason.Timeout:

@@ -48,7 +48,7 @@ public static class LimiterProtocol
     /// <summary>To the UDP listener: <paramref name="Remote"/> is refused; <paramref name="Line"/> says why (ERR busy, or BYE shutdown).</summary>
     public sealed record UdpClientRefused(EndPoint Remote, string Line);
 
-    /// <summary>On shutdown: tell every session <c>BYE shutdown</c>, refuse newcomers, reply <see cref="Done"/> when all have stopped.</summary>
+    /// <summary>On shutdown: tell every session <c>BYE shutdown</c>, refuse newcomers, reply <see cref="Akka.Done"/> when all have stopped.</summary>
     public sealed class StopAllSessions
     {
         public static readonly StopAllSessions Instance = new();

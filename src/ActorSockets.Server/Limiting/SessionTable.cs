@@ -6,11 +6,11 @@ using static ActorSockets.Server.Limiting.PictureProtocol;
 namespace ActorSockets.Server.Limiting;
 
 /// <param name="Proven">UDP: the endpoint echoed its cookie (<see cref="UdpCookie"/>): it receives at its address.</param>
-/// <param name="Gone">The client has left; the actor may still be finishing.</param>
+/// <param name="Ended">The session has ended (its client is gone, its place free); the actor may still be finishing.</param>
 /// <param name="Requests">Requests the session has reported (it reports at most once a second), for the live view.</param>
 /// <param name="LastActivityMs">When it last reported requests, or was admitted: the live view's idle clock, to the second.</param>
 /// <param name="Gauge">What the session says of itself without a message (waiting for its service), for the live view.</param>
-internal sealed record SessionRecord(long Id, EndPoint Remote, bool Udp, bool Proven, bool Gone, long Requests, long LastActivityMs, SessionGauge Gauge);
+internal sealed record SessionRecord(long Id, EndPoint Remote, bool Udp, bool Proven, bool Ended, long Requests, long LastActivityMs, SessionGauge Gauge);
 
 /// <summary>
 /// The limiter's record of every session actor still alive, including those whose client has gone:
@@ -34,11 +34,11 @@ internal sealed class SessionTable
         Change(session, record => record with { Requests = record.Requests + requests, LastActivityMs = nowMs });
 
     /// <summary>The session's client has gone: its record, the first time only (a session may say so twice).</summary>
-    public SessionRecord? MarkGone(IActorRef session)
+    public SessionRecord? MarkEnded(IActorRef session)
     {
-        if (!_records.TryGetValue(session, out var record) || record.Gone)
+        if (!_records.TryGetValue(session, out var record) || record.Ended)
             return null;
-        _records[session] = record with { Gone = true };
+        _records[session] = record with { Ended = true };
         return record;
     }
 
@@ -54,7 +54,7 @@ internal sealed class SessionTable
         KeyValuePair<IActorRef, SessionRecord>? oldest = null;
         foreach (var entry in _records)
         {
-            if (entry.Value is { Udp: true, Proven: false, Gone: false }
+            if (entry.Value is { Udp: true, Proven: false, Ended: false }
                 && (oldest is null || entry.Value.LastActivityMs < oldest.Value.Value.LastActivityMs
                     || (entry.Value.LastActivityMs == oldest.Value.Value.LastActivityMs && entry.Value.Id < oldest.Value.Value.Id)))
                 oldest = entry;
@@ -65,7 +65,7 @@ internal sealed class SessionTable
     /// <summary>The newest <paramref name="count"/> sessions, newest first, for the live view.</summary>
     public List<SessionLine> Newest(int count) =>
         [.. _records.Values.OrderByDescending(record => record.Id).Take(count)
-            .Select(record => new SessionLine(record.Id, record.Remote.ToString() ?? "", record.Gone, record.Requests,
+            .Select(record => new SessionLine(record.Id, record.Remote.ToString() ?? "", record.Ended, record.Requests,
                 record.LastActivityMs, record.Gauge.AwaitingService))];
 
     private void Change(IActorRef session, Func<SessionRecord, SessionRecord> change)

@@ -2,6 +2,7 @@ using System.Globalization;
 using ActorSockets.Protocol.Settings;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using ActorSockets.Server.Limiting;
 using static ActorSockets.Server.Limiting.PictureProtocol;
 
 namespace ActorSockets.Server.LiveView;
@@ -75,13 +76,13 @@ public static class LiveViewRenderer
     }
 
     /// <summary>Admitted green, refused yellow, timed out blue, crashed red, the rest (closed, other logs) plain or by level.</summary>
-    private static string Colour(ViewEvent e) => e.Text switch
+    internal static string Colour(ViewEvent e) => e.Kind switch
     {
         _ when e.Level is "ERROR" => "red",
-        _ when e.Text.Contains(" crashed", StringComparison.Ordinal) => "red",
-        _ when e.Text.Contains(" admitted", StringComparison.Ordinal) => "green",
-        _ when e.Text.StartsWith("refused", StringComparison.Ordinal) => "yellow",
-        _ when e.Text.Contains(" timed out", StringComparison.Ordinal) => "blue",
+        LimiterEvent.Crashed => "red",
+        LimiterEvent.Admitted => "green",
+        LimiterEvent.Refused => "yellow",
+        LimiterEvent.TimedOut => "blue",
         _ when e.Level is "WARN" => "yellow",
         _ => "default",
     };

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 
 namespace ActorSockets.Server.LiveView;
 
-/// <summary>One log line, as the live view shows it under the tree.</summary>
-public sealed record ViewEvent(DateTime Time, string Level, string Source, string Text);
+/// <summary>One log line, as the live view shows it under the tree; <paramref name="Kind"/> for the limiter's (<see cref="Limiting.LimiterLogLine"/>).</summary>
+public sealed record ViewEvent(DateTime Time, string Level, string Source, string Text, Limiting.LimiterEvent? Kind = null);
 
 /// <summary>
 /// Where log lines go while the live view owns the terminal: the last few, for the view to show

@@ -10,7 +10,7 @@ namespace ActorSockets.Tests.Server.Limiting;
 public sealed class SessionTableTests : TestKit
 {
     private static SessionRecord Record(long id, bool udp, long lastActivityMs) =>
-        new(id, new IPEndPoint(IPAddress.Loopback, 40_000 + (int)id), udp, Proven: false, Gone: false, Requests: 0, lastActivityMs, new SessionGauge());
+        new(id, new IPEndPoint(IPAddress.Loopback, 40_000 + (int)id), udp, Proven: false, Ended: false, Requests: 0, lastActivityMs, new SessionGauge());
 
     private IActorRef Add(SessionTable table, SessionRecord record)
     {
@@ -24,9 +24,9 @@ public sealed class SessionTableTests : TestKit
     {
         var table = new SessionTable();
         var session = Add(table, Record(1, udp: false, 0));
-        Assert.Equal(1, table.MarkGone(session)?.Id);
-        Assert.Null(table.MarkGone(session)); // said again: counted once
-        Assert.True(table.Remove(session)?.Gone);
+        Assert.Equal(1, table.MarkEnded(session)?.Id);
+        Assert.Null(table.MarkEnded(session)); // said again: counted once
+        Assert.True(table.Remove(session)?.Ended);
         Assert.Null(table.Remove(session));
         Assert.Equal(0, table.Count);
     }
@@ -43,9 +43,9 @@ public sealed class SessionTableTests : TestKit
         Assert.Equal(older, table.SilentUdpSession());
         table.Served(older, requests: 1, nowMs: 40);                 // active again: now the newest
         Assert.Equal(newer, table.SilentUdpSession());
-        table.MarkGone(newer);
+        table.MarkEnded(newer);
         Assert.Equal(older, table.SilentUdpSession());
-        table.MarkGone(older);
+        table.MarkEnded(older);
         Assert.Null(table.SilentUdpSession());
     }
 

@@ -1,11 +1,11 @@
 using ActorSockets.Configuration;
+using ActorSockets.Server.Limiting;
 using ActorSockets.Server.LiveView;
 using Spectre.Console.Testing;
-using Xunit;
 using static ActorSockets.Server.Limiting.PictureProtocol;
 using StatsSnapshot = ActorSockets.Server.Sessions.SessionProtocol.StatsSnapshot;
 
-namespace ActorSockets.Tests.LiveView;
+namespace ActorSockets.Tests.Server.LiveView;
 
 /// <summary>What the live view draws for a known picture: the tree, the sessions with their idle bars, the last events.</summary>
 public sealed class LiveViewRendererTests
@@ -31,8 +31,8 @@ public sealed class LiveViewRendererTests
         ]);
         var events = new[]
         {
-            new ViewEvent(At, "INFO", "limiter", "session 7 admitted: 127.0.0.1:50486 (2/5 clients)"),
-            new ViewEvent(At, "INFO", "limiter", "session 5 crashed and was stopped: 127.0.0.1:50470 (1/5 clients)"),
+            new ViewEvent(At, "INFO", "limiter", "session 7 admitted: 127.0.0.1:50486 (2/5 clients)", LimiterEvent.Admitted),
+            new ViewEvent(At, "INFO", "limiter", "session 5 crashed and was stopped: 127.0.0.1:50470 (1/5 clients)", LimiterEvent.Crashed),
         };
 
         var drawn = Draw(picture, events, nowMs: 25_000, "timeout=30s");
@@ -73,5 +73,19 @@ public sealed class LiveViewRendererTests
         var off = ConfigLoader.Load(new ConfigSources(null, null, null, ["timeout=off"])).Settings.Timeout;
         Assert.Contains("idle timeout off", LiveViewRenderer.IdleBar(session, off, nowMs: 0));
         Assert.Contains("starting", Draw(null, [], 0));
+    }
+
+    [Fact]
+    public void Events_are_coloured_by_their_kind_not_by_their_words()
+    {
+        ViewEvent Line(string text, LimiterEvent? kind, string level = "INFO") => new(At, level, "limiter", text, kind);
+        Assert.Equal("green", LiveViewRenderer.Colour(Line("session 7 admitted: 127.0.0.1:1 (1/5 clients)", LimiterEvent.Admitted)));
+        Assert.Equal("yellow", LiveViewRenderer.Colour(Line("refused 127.0.0.1:2: clients limit reached (5/5 clients)", LimiterEvent.Refused)));
+        Assert.Equal("blue", LiveViewRenderer.Colour(Line("session 3 timed out after 30s idle: 127.0.0.1:3 (4/5 clients)", LimiterEvent.TimedOut)));
+        Assert.Equal("red", LiveViewRenderer.Colour(Line("session 5 crashed and was stopped: 127.0.0.1:4 (3/5 clients)", LimiterEvent.Crashed)));
+        Assert.Equal("default", LiveViewRenderer.Colour(Line("session 6 closed: client quit: 127.0.0.1:5 (2/5 clients)", LimiterEvent.Ended)));
+        // Another actor's line that happens to use the words is not the limiter's event.
+        Assert.Equal("default", LiveViewRenderer.Colour(Line("a client was admitted, then crashed", kind: null)));
+        Assert.Equal("yellow", LiveViewRenderer.Colour(Line("notes storage failing", kind: null, level: "WARN")));
     }
 }
