@@ -38,11 +38,12 @@ public sealed class ChatOperatorActor : ReceiveActor
             if (_waiting.Remove(gone.SessionId))
                 Show($"(chat #{gone.SessionId} ended before your answer)");
         });
-        Receive<InputClosed>(_ =>
+        Receive<InputClosed>(closed =>
         {
             // Nobody can answer any more: waiting chats end now, rather than hold their places forever.
             _inputGone = true;
-            Show($"(standard input is closed: no chat can be answered; ending {_waiting.Count} waiting chat(s), refusing new ones)");
+            var why = closed.Failure is null ? "is closed" : $"cannot be read ({closed.Failure})";
+            Show($"(standard input {why}: no chat can be answered; ending {_waiting.Count} waiting chat(s), refusing new ones)");
             foreach (var session in _waiting.Values)
             {
                 Context.Unwatch(session);

@@ -18,11 +18,8 @@ public static class ChatProtocol
     public sealed record OperatorLine(string Line);
 
     /// <summary>To the operator: standard input is closed; no more answers can come.</summary>
-    public sealed class InputClosed
-    {
-        public static readonly InputClosed Instance = new();
-        private InputClosed() { }
-    }
+    /// <param name="Failure">Why reading it failed; null when it ended.</param>
+    public sealed record InputClosed(string? Failure = null);
 
     /// <summary>To a session waiting for the operator: the operator's input is gone, no answer will come.</summary>
     public sealed class OperatorGone

@@ -3,9 +3,7 @@ using System.Text;
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Chat;
 using ActorSockets.Protocol.Requests;
-using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Services;
-using ActorSockets.Server.Sessions;
 using Akka.Actor;
 using Org.BouncyCastle.Crypto.Parameters;
 
@@ -55,17 +53,18 @@ internal sealed class ChatSession(ChatKeyPair serverKeys, IActorRef? chatOperato
 
     public ServiceStep Handle(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> body, IBufferWriter<byte> reply)
     {
+        if (_state == State.Handshake)
+        {
+            if (!Request.StartsWithWord(body, "KEY"u8, out var key))
+                return Fail("expected KEY", reply);
+            var text = Encoding.UTF8.GetString(key);
+            return Run(Job.ReadKey, () => ChatKeys.ReadPublicKey(text));
+        }
+        if (!Request.StartsWithWord(body, "MSG"u8, out _))
+            return Fail("expected MSG <seq> <wrapped-key> <nonce> <ciphertext> <signature>", reply);
         try
         {
-            if (_state == State.Handshake)
-            {
-                if (!Request.StartsWithWord(body, "KEY"u8, out var key))
-                    throw new ChatCryptoException("expected KEY");
-                var text = Encoding.UTF8.GetString(key);
-                return Run(Job.ReadKey, () => ChatKeys.ReadPublicKey(text));
-            }
-            if (!Request.StartsWithWord(body, "MSG"u8, out _))
-                throw new ChatCryptoException("expected MSG <seq> <wrapped-key> <nonce> <ciphertext> <signature>");
+            // The envelope's own checks (fields, sizes, base64) say what is wrong by throwing.
             var message = ChatEnvelope.Parse(Encoding.UTF8.GetString(body), _maxMessageBytes);
             if (_state != State.ClientsTurn)
             {
