@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Cluster;
@@ -5,7 +6,6 @@ using ActorSockets.Server.Diagnostics;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Listening;
 using ActorSockets.Server.Notes;
-using ActorSockets.Server.Services;
 using Akka;
 using Akka.Actor;
 using Akka.Configuration;
@@ -50,7 +50,8 @@ public static class ServerHosting
         var status = new ListenerStatus();
         services.AddSingleton(status);
         services.AddSingleton(settings);
-        services.AddAkka(ClusterSetup.SystemName, (builder, _) =>
+        services.AddMetrics(); // the host's IMeterFactory, which owns the server's meter
+        services.AddAkka(ClusterSetup.SystemName, (builder, provider) =>
         {
             if (settings.ClusterEnabled)
                 builder.AddCluster(settings, tls, prepared.Board);
@@ -74,8 +75,7 @@ public static class ServerHosting
                     var screen = StartLiveViewScreen(settings, status);
                     if (screen is not null)
                         system.RegisterOnTermination(() => StopLiveViewScreen(screen));
-                    var metrics = ServerMetrics.Register(settings);
-                    system.RegisterOnTermination(metrics.Retire);
+                    var metrics = new ServerMetrics(provider.GetRequiredService<IMeterFactory>(), settings);
                     system.RegisterOnTermination(CloseLogFile); // the logger has stopped with the system
                     // The database stays this server's until the notes store, with the whole system, has
                     // stopped. Registered last on purpose: Akka runs termination callbacks last-registered
