@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ActorSockets.CommandLine;
-using ActorSockets.Configuration;
 using ActorSockets.ServerApp;
 
 InlineSocketCompletions.PreferUnlessSet();
