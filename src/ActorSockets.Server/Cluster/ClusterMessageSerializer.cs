@@ -17,7 +17,7 @@ namespace ActorSockets.Server.Cluster;
 /// travel as Akka's serialized paths. A deadline travels as the time left, never as a wall-clock
 /// instant: two machines' clocks need not agree (PROTOCOL.md section 7).
 /// </summary>
-public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+public sealed partial class ClusterMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     private readonly NodeClock _clock = NodeClock.Of(system);
 
@@ -104,110 +104,6 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
         };
     }
 
-    private void Write(Utf8JsonWriter json, object message)
-    {
-        switch (message)
-        {
-            case StoreNote store:
-                json.WriteString("text", store.Text);
-                WriteRef(json, "reply-to", store.ReplyTo);
-                json.WriteNumber("correlation", store.Correlation);
-                if (store.Key is not null)
-                    json.WriteString("key", store.Key);
-                if (store.NotAfterMs is { } notAfterMs)
-                    json.WriteNumber("time-left-ms", notAfterMs - _clock.NowMs);
-                break;
-            case NoteStored stored:
-                json.WriteNumber("id", stored.Id);
-                json.WriteNumber("correlation", stored.Correlation);
-                break;
-            case NoteNotStored notStored:
-                json.WriteString("reason", notStored.Reason);
-                json.WriteNumber("correlation", notStored.Correlation);
-                break;
-            case NoteConflict conflict:
-                json.WriteNumber("correlation", conflict.Correlation);
-                break;
-            case GetNotes get:
-                json.WriteNumber("after-id", get.AfterId);
-                json.WriteNumber("up-to-id", get.UpToId);
-                json.WriteNumber("max-notes", get.MaxNotes);
-                json.WriteNumber("max-bytes", get.MaxBytes);
-                WriteRef(json, "reply-to", get.ReplyTo);
-                json.WriteNumber("correlation", get.Correlation);
-                break;
-            case NotesNotRead notRead:
-                json.WriteString("reason", notRead.Reason);
-                json.WriteNumber("correlation", notRead.Correlation);
-                break;
-            case NotesChunk chunk:
-                json.WriteNumber("total", chunk.Total);
-                json.WriteNumber("remaining", chunk.Remaining);
-                json.WriteStartArray("notes");
-                foreach (var note in chunk.Notes)
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("id", note.Id);
-                    json.WriteString("text", note.Text);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-                json.WriteNumber("correlation", chunk.Correlation);
-                break;
-            case AskBoard ask:
-                WriteRef(json, "reply-to", ask.ReplyTo);
-                break;
-            case BoardIs board:
-                json.WriteString("identity", board.Identity);
-                json.WriteNumber("notes", board.Notes);
-                break;
-            case ReservePlace reserve:
-                json.WriteString("node", reserve.Node);
-                json.WriteNumber("reservation", reserve.Reservation);
-                WriteRef(json, "reply-to", reserve.ReplyTo);
-                break;
-            case PlaceReserved or PlaceDenied or CountNotReady:
-                json.WriteNumber("reservation", message switch
-                {
-                    PlaceReserved reserved => reserved.Reservation,
-                    PlaceDenied denied => denied.Reservation,
-                    _ => ((CountNotReady)message).Reservation,
-                });
-                break;
-            case PlaceReleased released:
-                json.WriteString("node", released.Node);
-                break;
-            case NodeFigures figures:
-                json.WriteString("node", figures.Node);
-                json.WritePropertyName("totals");
-                WriteTotals(json, figures.Totals);
-                WriteRef(json, "reply-to", figures.ReplyTo);
-                break;
-            case ClusterFigures cluster:
-                json.WriteStartObject("nodes");
-                foreach (var (node, totals) in cluster.Nodes)
-                {
-                    json.WritePropertyName(node);
-                    WriteTotals(json, totals);
-                }
-                json.WriteEndObject();
-                break;
-            default:
-                throw new ArgumentException($"{message.GetType()} is not a cluster message", nameof(message));
-        }
-    }
-
-    private static void WriteTotals(Utf8JsonWriter json, NodeTotals totals)
-    {
-        json.WriteStartObject();
-        json.WriteNumber("clients", totals.Clients);
-        json.WriteNumber("admitted", totals.Admitted);
-        json.WriteNumber("refused", totals.Refused);
-        json.WriteNumber("timeouts", totals.Timeouts);
-        json.WriteNumber("crashes", totals.Crashes);
-        json.WriteNumber("requests", totals.Requests);
-        json.WriteEndObject();
-    }
 
     private static NodeTotals Totals(JsonElement t) =>
         new((int)Long(t, "clients"), Long(t, "admitted"), Long(t, "refused"), Long(t, "timeouts"), Long(t, "crashes"), Long(t, "requests"));

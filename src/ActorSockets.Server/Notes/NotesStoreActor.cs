@@ -118,29 +118,32 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         _awaiting[added.Id] = [store];
         if (added.Key is not null)
             _writing[added.Key] = added;
-        PersistAsync(added, persisted =>
+        PersistAsync(added, OnPersisted);
+    }
+
+    /// <summary>The note is durable: it goes on the board, and every request for it hears its id.</summary>
+    private void OnPersisted(NoteAdded persisted)
+    {
+        _board = _board.Apply(persisted);
+        if (persisted.Key is not null)
+            _writing.Remove(persisted.Key);
+        if (_awaiting.Remove(persisted.Id, out var requests))
         {
-            _board = _board.Apply(persisted);
-            if (persisted.Key is not null)
-                _writing.Remove(persisted.Key);
-            if (_awaiting.Remove(persisted.Id, out var requests))
-            {
-                foreach (var request in requests)
-                    request.ReplyTo.Tell(new NoteStored(persisted.Id, request.Correlation));
-            }
-            StopIfDrained();
-            if (!_wroteOnce)
-            {
-                _wroteOnce = true;
-                _owner.Tell(NotesStoreSupervisor.StoreWrote.Instance);
-            }
-            // A snapshot holds the whole board: never start one while the last is still being written.
-            if (persisted.Id % _snapshotEvery == 0 && !_snapshotting)
-            {
-                _snapshotting = true;
-                SaveSnapshot(_board.ToSnapshot());
-            }
-        });
+            foreach (var request in requests)
+                request.ReplyTo.Tell(new NoteStored(persisted.Id, request.Correlation));
+        }
+        StopIfDrained();
+        if (!_wroteOnce)
+        {
+            _wroteOnce = true;
+            _owner.Tell(NotesStoreSupervisor.StoreWrote.Instance);
+        }
+        // A snapshot holds the whole board: never start one while the last is still being written.
+        if (persisted.Id % _snapshotEvery == 0 && !_snapshotting)
+        {
+            _snapshotting = true;
+            SaveSnapshot(_board.ToSnapshot());
+        }
     }
 
     // Failures are not logged here: one failing disk would log a stack trace per note. The owner

@@ -25,15 +25,11 @@ public sealed partial class NotesStoreSupervisor
             case StoreWrote:
                 OnWorking();
                 break;
-            case StoreStopped stopped when stopped.Board.Count >= _acknowledgedCount:
-                // (A store refused for holding too few notes keeps the board it had before.)
-                _lastBoard = stopped.Board;
-                _acknowledgedCount = stopped.Board.Count;
+            case StoreStopped stopped when stopped.Board.Count >= _acknowledgedCount: // (one refused as too short is not kept)
+                (_lastBoard, _acknowledgedCount) = (stopped.Board, stopped.Board.Count);
                 break;
             case DeadLetter { Message: IStoreRequest request } dead when dead.Recipient.Path.Parent.Equals(Self.Path):
-                // Handed to a board that stopped before taking it (its mailbox, or its stash during
-                // recovery): never lost, served as if it came now.
-                Self.Tell(request, request.ReplyTo);
+                Self.Tell(request, request.ReplyTo); // handed to a board that stopped before taking it: served as if it came now
                 break;
             case ForgetDeadLetters when _store is null:
                 Context.System.EventStream.Unsubscribe(Self);
@@ -46,7 +42,7 @@ public sealed partial class NotesStoreSupervisor
                 if (MayWrite() && _majority is { Out: true })
                     OnMajorityAgain();
                 break;
-            case StoreNote or GetNotes or StoreStopped or StoreReady or DeadLetter or Terminated or RestartStore or ForgetDeadLetters:
+            case StoreStopped or StoreReady or DeadLetter or Terminated or RestartStore or ForgetDeadLetters:
                 break; // from a board that is gone, or news another state acted on
             default:
                 Unhandled(message);
@@ -70,24 +66,8 @@ public sealed partial class NotesStoreSupervisor
             Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, ServerTuning.StoreLockRetry);
             return;
         }
-        if (_claimDatabase is not null && _ownership is null)
-        {
-            try
-            {
-                _ownership = _claimDatabase();
-            }
-            catch (Protocol.Settings.SettingsException e)
-            {
-                // Another process still writes the journal (a node the cluster has just downed, say):
-                // two writers would hand out the same ids, so wait for it to let go. The log names the
-                // file and its holder; a client learns only what it can act on, and no server path.
-                OnFailing(e.Message, Replies.StoreUnavailable);
-                // The lock is the kernel's: it is free the moment its holder's process is gone. Look
-                // again soon, at a fixed interval, not after a back-off grown while waiting.
-                Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, ServerTuning.StoreLockRetry);
-                return;
-            }
-        }
+        if (!HoldsDatabase())
+            return;
         _storeStartedMs = _clock.NowMs;
         // The board runs where its supervisor runs: on the background dispatcher in the server (its
         // journal may block), wherever a test puts it.
@@ -98,6 +78,29 @@ public sealed partial class NotesStoreSupervisor
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
         Timers.Cancel(DeadLettersTimerKey);
         Become(Starting);
+    }
+
+    /// <summary>Cluster mode: takes the database's lock unless this store holds it; false (and a look again soon) while another process does.</summary>
+    private bool HoldsDatabase()
+    {
+        if (_claimDatabase is null || _ownership is not null)
+            return true;
+        try
+        {
+            _ownership = _claimDatabase();
+            return true;
+        }
+        catch (Protocol.Settings.SettingsException e)
+        {
+            // Another process still writes the journal (a node the cluster has just downed, say):
+            // two writers would hand out the same ids, so wait for it to let go. The log names the
+            // file and its holder; a client learns only what it can act on, and no server path.
+            OnFailing(e.Message, Replies.StoreUnavailable);
+            // The lock is the kernel's: it is free the moment its holder's process is gone. Look
+            // again soon, at a fixed interval, not after a back-off grown while waiting.
+            Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, ServerTuning.StoreLockRetry);
+            return false;
+        }
     }
 
     private void OnStoreReady(NotesBoard board)
