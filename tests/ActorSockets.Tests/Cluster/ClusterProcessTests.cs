@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using ActorSockets.Tests.Support;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace ActorSockets.Tests.Cluster;

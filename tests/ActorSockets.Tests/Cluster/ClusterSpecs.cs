@@ -1,5 +1,4 @@
 using ActorSockets.Tests.Support;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace ActorSockets.Tests.Cluster;

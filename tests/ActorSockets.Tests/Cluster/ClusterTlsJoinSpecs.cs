@@ -3,7 +3,6 @@ using ActorSockets.Server.Hosting;
 using ActorSockets.Tests.Support;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
-using Akka.Actor.Setup;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Remote.Transport.DotNetty;

@@ -2,7 +2,6 @@ using System.Reflection;
 using ActorSockets.Tests.Support;
 using Akka.Actor;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
 
 namespace ActorSockets.Tests.EndToEnd;
 

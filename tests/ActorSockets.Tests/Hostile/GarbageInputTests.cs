@@ -8,7 +8,6 @@ using ActorSockets.Server.Services;
 using ActorSockets.Server.Sum;
 using ActorSockets.Server.Sessions;
 using ActorSockets.Tests.Support;
-using Akka.Actor;
 using Akka.IO;
 using Akka.TestKit.Xunit2;
 using CsCheck;

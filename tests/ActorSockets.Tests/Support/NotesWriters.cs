@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.RegularExpressions;
-using Xunit;
 
 namespace ActorSockets.Tests.Support;
 

@@ -4,7 +4,6 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Remote.Transport;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
 
 namespace ActorSockets.Tests.Support;
 

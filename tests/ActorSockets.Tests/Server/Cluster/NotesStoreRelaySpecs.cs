@@ -2,11 +2,10 @@ using ActorSockets.Server;
 using ActorSockets.Server.Cluster;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using Xunit;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
-namespace ActorSockets.Tests.Cluster;
+namespace ActorSockets.Tests.Server.Cluster;
 
 /// <summary>
 /// The relay in front of the store's proxy: a note with a board-wide key is sent again until the

@@ -4,7 +4,7 @@ using ActorSockets.Server;
 using ActorSockets.Server.Sessions;
 using Akka.IO;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Sessions;
 
 /// <summary>The TCP write side as plain state: the commands it gives, collected in a list (no actor system).</summary>
 public class TcpWriterTests

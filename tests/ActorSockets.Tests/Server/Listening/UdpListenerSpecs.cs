@@ -3,13 +3,12 @@ using System.Net.Sockets;
 using System.Text;
 using ActorSockets.Server.Listening;
 using ActorSockets.Tests.Support;
-using Akka.Actor;
 using Akka.IO;
 using Akka.TestKit.Xunit2;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Limiting.LimiterProtocol;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Listening;
 
 /// <summary>
 /// The UDP listener's map from remote endpoint to session, on a real loopback socket, with probes

@@ -6,7 +6,7 @@ using Akka.TestKit.Xunit2;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Chat.ChatProtocol;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Chat;
 
 /// <summary>The console responder's rules: who an operator's line goes to, and what it shows.</summary>
 public class ChatOperatorSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = INFO", output)

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Reflection.Emit;
 using ActorSockets.Server;
 
-namespace ActorSockets.Tests.Protocol;
+namespace ActorSockets.Tests.Server;
 
 /// <summary>
 /// The server library's folders (one namespace each) depend on each other without a cycle, as

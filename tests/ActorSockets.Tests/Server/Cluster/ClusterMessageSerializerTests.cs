@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 using static ActorSockets.Server.Cluster.ClusterCountProtocol;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
-namespace ActorSockets.Tests.Cluster;
+namespace ActorSockets.Tests.Server.Cluster;
 
 /// <summary>
 /// Messages between nodes under our serializer: each survives the trip; no .NET type name is on the

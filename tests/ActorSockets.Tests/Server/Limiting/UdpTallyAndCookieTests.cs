@@ -3,7 +3,7 @@ using System.Text;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Sessions;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Limiting;
 
 public class UdpTallyTests
 {

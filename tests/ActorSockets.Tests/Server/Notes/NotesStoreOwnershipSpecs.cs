@@ -7,7 +7,7 @@ using Akka.TestKit.Xunit2;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Notes;
 
 /// <summary>
 /// The notes store as cluster mode runs it: it writes only while it holds the database's lock, so a

@@ -2,9 +2,8 @@ using ActorSockets.Server.Hosting;
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.TestKit.Xunit2;
-using Xunit;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Hosting;
 
 /// <summary>The mailbox every server actor gets: first in, first out, from any number of writers, and nothing lost.</summary>
 public class CompactMailboxTests : TestKit

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using ActorSockets.Server.Hosting;
 using Akka.Dispatch;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Hosting;
 
 /// <summary>
 /// The default dispatcher's executor: runs work on the calling thread when that is a socket or pool

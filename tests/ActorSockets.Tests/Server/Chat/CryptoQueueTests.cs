@@ -1,6 +1,6 @@
 using ActorSockets.Server.Chat;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Chat;
 
 /// <summary>The chat crypto admission policy as plain state: no actor system, the clock given.</summary>
 public class CryptoQueueTests

@@ -6,7 +6,7 @@ using Akka.TestKit.Xunit2;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Notes;
 
 /// <summary>The notes store on Akka.Persistence's in-memory journal and snapshot store.</summary>
 public class NotesStoreSpecs(ITestOutputHelper output) : TestKit("""

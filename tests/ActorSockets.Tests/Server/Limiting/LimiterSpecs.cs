@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using ActorSockets.Server;
 using ActorSockets.Server.Limiting;
-using ActorSockets.Server.Services;
 using ActorSockets.Server.Sum;
 using ActorSockets.Tests.Support;
 using Akka;
@@ -15,7 +14,7 @@ using Xunit.Abstractions;
 using static ActorSockets.Server.Limiting.LimiterProtocol;
 using static ActorSockets.Server.Sessions.SessionProtocol;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Limiting;
 
 /// <summary>The limiter with real sessions as children and <see cref="TestProbe"/>s as their connections.</summary>
 public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = INFO", output)
@@ -32,12 +31,7 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
         return connection.ExpectMsg<Tcp.Register>().Handler;
     }
 
-    private static string ExpectWriteAndAck(TestProbe connection, IActorRef session)
-    {
-        var write = connection.ExpectMsg<Tcp.Write>();
-        session.Tell(write.Ack, connection.Ref);
-        return write.Data.ToString(Encoding.UTF8);
-    }
+    private string ExpectWriteAndAck(TestProbe connection, IActorRef session) => TcpSessionHarness.Of(this, connection, session).ExpectWriteAndAck();
 
     private StatsSnapshot Stats(IActorRef limiter)
     {

@@ -9,7 +9,7 @@ using Akka.TestKit.Xunit2;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Sessions;
 
 /// <summary>The UDP session, with probes as its socket and the notes store.</summary>
 public class UdpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = INFO", output)

@@ -3,7 +3,7 @@ using ActorSockets.Server.Notes;
 using ActorSockets.Tests.Support;
 using Akka.Configuration;
 
-namespace ActorSockets.Tests.Cluster;
+namespace ActorSockets.Tests.Server.Notes;
 
 /// <summary>
 /// Which board a cluster node's journal holds, read at start: the SQLite file's own identity, none

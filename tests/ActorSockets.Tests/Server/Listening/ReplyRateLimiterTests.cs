@@ -2,7 +2,7 @@ using System.Net;
 using ActorSockets.Server.Listening;
 using static ActorSockets.Server.Listening.ReplyRateLimiter;
 
-namespace ActorSockets.Tests.Protocol;
+namespace ActorSockets.Tests.Server.Listening;
 
 /// <summary>The UDP reply budget per source network, as plain state (no packets: addresses are only keys here).</summary>
 public class ReplyRateLimiterTests

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using ActorSockets.Server;
 using ActorSockets.Protocol.Notes;
-using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Notes;
 using ActorSockets.Server.Services;
 using ActorSockets.Server.Sum;
@@ -14,43 +13,31 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Xunit.Abstractions;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Sessions;
 
 /// <summary>The TCP session, with a <see cref="TestProbe"/> standing in for its Akka.IO connection.</summary>
 public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = INFO", output)
 {
-    private sealed record Started(TestProbe Connection, TestProbe Parent, IActorRef Session);
+    /// <summary>A sum session; <see cref="Parent"/> stands in for the limiter.</summary>
+    private sealed record Started(TcpSessionHarness Harness, TestProbe Parent)
+    {
+        public TestProbe Connection => Harness.Connection;
+        public IActorRef Session => Harness.Session;
+    }
 
     private Started Start(params string[] sets)
     {
         var settings = TestSettings.Create(["timeout=off", .. sets]);
-        var connection = CreateTestProbe();
         var parent = CreateTestProbe();
         var info = new SessionInfo(1, new IPEndPoint(IPAddress.Loopback, 40000), settings, SumService.Instance);
-        var session = parent.ChildActorOf(TcpSessionActor.Props(info, connection.Ref), "session-1",
-            new OneForOneStrategy(_ => Directive.Stop));
-        connection.ExpectMsg<Tcp.Register>(r => Assert.Equal(session, r.Handler));
-        return new Started(connection, parent, session);
+        return new Started(TcpSessionHarness.Start(this, connection => TcpSessionActor.Props(info, connection), parent), parent);
     }
 
-    private static void Send(Started s, string data) =>
-        s.Session.Tell(new Tcp.Received(ByteString.FromString(data)), s.Connection.Ref);
+    private static void Send(Started s, string data) => s.Harness.Send(data);
 
-    /// <summary>Expects one write, returns its text and acknowledges it as the connection would.</summary>
-    private static string ExpectWriteAndAck(Started s, TimeSpan? within = null)
-    {
-        var write = s.Connection.ExpectMsg<Tcp.Write>(within);
-        s.Session.Tell(write.Ack, s.Connection.Ref);
-        return write.Data.ToString(Encoding.UTF8);
-    }
+    private static string ExpectWriteAndAck(Started s, TimeSpan? within = null) => s.Harness.ExpectWriteAndAck(within);
 
-    private void ExpectClosedAndStop(Started s)
-    {
-        s.Connection.ExpectMsg<Tcp.Close>();
-        Watch(s.Session);
-        s.Session.Tell(Tcp.Closed.Instance, s.Connection.Ref);
-        ExpectTerminated(s.Session);
-    }
+    private static void ExpectClosedAndStop(Started s) => s.Harness.ExpectClosedAndStop();
 
     [Fact]
     public void Session_should_answer_a_line_split_over_reads_and_lines_pipelined_in_one_read()
@@ -254,13 +241,9 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
     private Started StartNotes(TestProbe store, params string[] sets)
     {
         var settings = TestSettings.Create(["service=notes", "timeout=off", .. sets]);
-        var connection = CreateTestProbe();
         var parent = CreateTestProbe();
         var info = new SessionInfo(1, new IPEndPoint(IPAddress.Loopback, 40000), settings, new NotesService(store.Ref, NodeClock.Of(Sys)));
-        var session = parent.ChildActorOf(TcpSessionActor.Props(info, connection.Ref), "notes-session",
-            new OneForOneStrategy(_ => Directive.Stop));
-        connection.ExpectMsg<Tcp.Register>();
-        return new Started(connection, parent, session);
+        return new Started(TcpSessionHarness.Start(this, connection => TcpSessionActor.Props(info, connection), parent), parent);
     }
 
     [Fact]

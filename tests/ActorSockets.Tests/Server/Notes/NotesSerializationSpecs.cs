@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Notes;
 
 /// <summary>
 /// Boards outlive builds: a board written before the explicit serializer binding (a fixture made by

@@ -3,7 +3,7 @@ using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Cluster;
 using ActorSockets.Tests.Support;
 
-namespace ActorSockets.Tests.Cluster;
+namespace ActorSockets.Tests.Server.Cluster;
 
 /// <summary>
 /// Who may join, at start (PROTOCOL.md section 7): the node's certificate and the CA are checked

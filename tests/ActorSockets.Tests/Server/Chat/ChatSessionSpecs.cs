@@ -1,23 +1,24 @@
 using ActorSockets.Protocol;
 using System.Net;
-using System.Text;
 using ActorSockets.Protocol.Chat;
 using ActorSockets.Server.Chat;
 using ActorSockets.Server.Sessions;
 using ActorSockets.Tests.Support;
 using Akka.Actor;
-using Akka.IO;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Xunit.Abstractions;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Chat;
 
 /// <summary>The chat state machine inside a TCP session, with probes as the connection and the operator.</summary>
 public class ChatSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = INFO", output)
 {
-    private sealed record Chat(TestProbe Connection, TestProbe Operator, IActorRef Session)
+    private sealed record Chat(TcpSessionHarness Harness, TestProbe Operator)
     {
+        public TestProbe Connection => Harness.Connection;
+        public IActorRef Session => Harness.Session;
+
         public long ClientSeq { get; set; } = 1;
         public long ServerSeq { get; set; } = 1;
     }
@@ -29,25 +30,16 @@ public class ChatSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel
     private Chat Start(params string[] sets)
     {
         var settings = TestSettings.Create(["service=chat", "timeout=off", .. sets]);
-        var connection = CreateTestProbe();
         var chatOperator = CreateTestProbe();
         var info = new SessionInfo(3, new IPEndPoint(IPAddress.Loopback, 40000), settings, new ChatService(TestKeys.Server, chatOperator.Ref, Crypto));
-        var session = Sys.ActorOf(TcpSessionActor.Props(info, connection.Ref));
-        connection.ExpectMsg<Tcp.Register>();
-        var chat = new Chat(connection, chatOperator, session);
+        var chat = new Chat(TcpSessionHarness.Start(this, connection => TcpSessionActor.Props(info, connection), CreateTestProbe()), chatOperator);
         Assert.Equal($"HELLO chat/1 {TestKeys.Server.PublicBase64}\n", Written(chat));
         return chat;
     }
 
-    private static void Send(Chat chat, string line) =>
-        chat.Session.Tell(new Tcp.Received(ByteString.FromString(line + "\n")), chat.Connection.Ref);
+    private static void Send(Chat chat, string line) => chat.Harness.Send(line + "\n");
 
-    private static string Written(Chat chat, TimeSpan? within = null)
-    {
-        var write = chat.Connection.ExpectMsg<Tcp.Write>(within);
-        chat.Session.Tell(write.Ack, chat.Connection.Ref);
-        return write.Data.ToString(Encoding.UTF8);
-    }
+    private static string Written(Chat chat, TimeSpan? within = null) => chat.Harness.ExpectWriteAndAck(within);
 
     private Chat Ready(params string[] sets)
     {
@@ -64,13 +56,7 @@ public class ChatSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel
         ChatEnvelope.Open(ChatEnvelope.Parse(line.TrimEnd('\n')), chat.ServerSeq++, ChatDirection.ServerToClient,
             TestKeys.Server.Public, TestKeys.Client.Private, 4096);
 
-    private void ExpectClosed(Chat chat)
-    {
-        chat.Connection.ExpectMsg<Tcp.Close>();
-        Watch(chat.Session);
-        chat.Session.Tell(Tcp.Closed.Instance, chat.Connection.Ref);
-        ExpectTerminated(chat.Session);
-    }
+    private static void ExpectClosed(Chat chat) => chat.Harness.ExpectClosedAndStop();
 
     [Fact]
     public void A_handshake_the_crypto_work_cannot_do_in_time_hears_err_busy_and_the_session_closes()
@@ -210,11 +196,8 @@ public class ChatSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel
     public void Chat_should_answer_at_once_with_the_echo_responder_and_say_nothing_but_bye_to_good_bye()
     {
         var settings = TestSettings.Create("service=chat", "timeout=off", "chat.responder=echo");
-        var connection = CreateTestProbe();
         var info = new SessionInfo(1, new IPEndPoint(IPAddress.Loopback, 40000), settings, new ChatService(TestKeys.Server, null, Crypto));
-        var session = Sys.ActorOf(TcpSessionActor.Props(info, connection.Ref));
-        connection.ExpectMsg<Tcp.Register>();
-        var chat = new Chat(connection, CreateTestProbe(), session);
+        var chat = new Chat(TcpSessionHarness.Start(this, connection => TcpSessionActor.Props(info, connection), CreateTestProbe()), CreateTestProbe());
         Written(chat);
         Send(chat, $"KEY {TestKeys.Client.PublicBase64}");
         Assert.Equal("READY\n", Written(chat));

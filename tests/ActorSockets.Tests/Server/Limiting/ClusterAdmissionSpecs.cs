@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using ActorSockets.Server;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Sum;
 using ActorSockets.Tests.Support;
@@ -12,7 +11,7 @@ using Xunit.Abstractions;
 using static ActorSockets.Server.Cluster.ClusterCountProtocol;
 using static ActorSockets.Server.Limiting.LimiterProtocol;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Limiting;
 
 /// <summary>
 /// The limiter in cluster mode with a <see cref="TestProbe"/> as the cluster's count (PROTOCOL.md

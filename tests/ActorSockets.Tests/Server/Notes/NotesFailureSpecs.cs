@@ -3,12 +3,11 @@ using ActorSockets.Protocol.Notes;
 using ActorSockets.Server.Notes;
 using ActorSockets.Tests.Support;
 using Akka.Actor;
-using Akka.Event;
 using Akka.TestKit.Xunit2;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
-namespace ActorSockets.Tests.Actors;
+namespace ActorSockets.Tests.Server.Notes;
 
 /// <summary>
 /// When the journal fails: ERR storage with the journal's reason at once, never OK, no id taken;
@@ -97,24 +96,22 @@ public class NotesFailureSpecs : TestKit
     [Fact]
     public void A_failing_disk_is_logged_once_when_it_fails_and_once_when_it_works_again()
     {
-        var logs = CreateTestProbe();
-        Sys.EventStream.Subscribe(logs.Ref, typeof(LogEvent));
         var store = StartStore();
         Store(store, "before", 1);
-        FailingMemoryJournal.SetFailing(Sys.Name, true);
-        for (var i = 0; i < 10; i++)
+        EventFilter.Warning(start: "notes storage failing: the journal could not write: disk full (test)").Expect(1, () =>
         {
-            store.Tell(new StoreNote($"refused {i}", TestActor, 10 + i));
-            ExpectMsg<NoteNotStored>(ServerTuning.StoreWaitWhileFailing + TimeSpan.FromSeconds(1));
-        }
-        FailingMemoryJournal.SetFailing(Sys.Name, false);
-        StoreWhenBack(store, "after");
-
-        var logged = logs.ReceiveWhile(TimeSpan.FromSeconds(1), message => (LogEvent)message, msgs: 10_000)
-            .Select(e => (e.LogLevel(), Text: e.Message?.ToString() ?? "")).ToList();
-        var warnings = logged.Where(e => e.Item1 >= LogLevel.WarningLevel).Select(e => e.Text).ToList();
-        Assert.StartsWith("notes storage failing: the journal could not write: disk full (test)", Assert.Single(warnings));
-        Assert.Single(logged, e => e.Text.Contains("notes storage works again"));
+            FailingMemoryJournal.SetFailing(Sys.Name, true);
+            for (var i = 0; i < 10; i++)
+            {
+                store.Tell(new StoreNote($"refused {i}", TestActor, 10 + i));
+                ExpectMsg<NoteNotStored>(ServerTuning.StoreWaitWhileFailing + TimeSpan.FromSeconds(1));
+            }
+        });
+        EventFilter.Info(contains: "notes storage works again").Expect(1, () =>
+        {
+            FailingMemoryJournal.SetFailing(Sys.Name, false);
+            StoreWhenBack(store, "after");
+        });
     }
 
     [Fact]
