@@ -58,7 +58,6 @@ public static class Replies
         output.Advance(written + 1);
     }
 
-    /// <summary>Writes <c>@TAG </c> when <paramref name="tag"/> is not empty.</summary>
     /// <summary>The tag of a reply (every line carries its request's tag, so the first line tells it); empty when untagged.</summary>
     public static ReadOnlySpan<byte> TagOf(ReadOnlySpan<byte> reply)
     {

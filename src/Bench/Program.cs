@@ -113,7 +113,7 @@ static int Usage(string message)
     return ExitCodes.BadUsage;
 }
 
-/// <summary>At a terminal, shows a live status line while <paramref name="run"/> works; elsewhere just runs it.</summary>
+// At a terminal, shows a live status line while run works; elsewhere just runs it.
 static async Task<T> WithProgress<T>(OutputKind output, string first, Func<Action<string>, Task<T>> run)
 {
     if (output != OutputKind.Terminal)

@@ -26,7 +26,7 @@ public static class ClusterCountProtocol
     /// <summary>
     /// Every second, each node's own figures: the count's soft state, so a count that starts on another
     /// node learns every node's clients within a second, and drift from a lost message is corrected.
-    /// <paramref name="Clients"/> includes the places the node is still asking for. Answered <see cref="ClusterFigures"/>.
+    /// Its <see cref="NodeTotals.Clients"/> include the places the node is still asking for. Answered <see cref="ClusterFigures"/>.
     /// </summary>
     public sealed record NodeFigures(string Node, NodeTotals Totals, IActorRef ReplyTo) : IClusterMessage;
 

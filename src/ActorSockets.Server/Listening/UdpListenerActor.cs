@@ -3,7 +3,6 @@ using ActorSockets.Protocol;
 using ActorSockets.Protocol.Framing;
 using ActorSockets.Protocol.Requests;
 using ActorSockets.Protocol.Settings;
-using ActorSockets.Server.Limiting;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
