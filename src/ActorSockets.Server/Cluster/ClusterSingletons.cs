@@ -27,7 +27,7 @@ public static class ClusterSingletons
         persistence.SnapshotStoreFor(null);
         var cluster = Akka.Cluster.Cluster.Get(system);
         var majority = new MajorityView(cluster);
-        var store = NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, database is null ? null : database.Claim, board?.Identity,
+        var store = NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, database, board?.Identity,
                 majority.Fence(board is null ? null : () => BoardCheckActor.HoldingAnotherBoard(cluster, board.Identity)?.Address.ToString()))
             .WithDispatcher(Dispatchers.Background);
         var proxy = Start(system, "notes-store", store, NotesStoreSupervisor.HandOver.Instance, ClusterSingletonProxySettings.Create(system));

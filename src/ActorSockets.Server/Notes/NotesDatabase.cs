@@ -20,13 +20,19 @@ public sealed class NotesDatabase : IDisposable
 {
     private const string Key = "actor-sockets.notes.sqlite-path";
     private readonly FileStream? _lock;
+    /// <summary>The database file itself, held open for the server's life so that <see cref="FileLost"/> can see whether its path still names it.</summary>
+    private readonly FileStream _file;
 
     private NotesDatabase(string path, FileStream? ownership, string boardIdentity)
     {
         Path = path;
         _lock = ownership;
         BoardIdentity = boardIdentity;
+        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
     }
+
+    /// <summary>Cluster mode: the lock goes with the store, to whichever node runs it (<see cref="Claim"/>).</summary>
+    public bool IsShared => _lock is null;
 
     /// <summary>The database file, as a full path.</summary>
     public string Path { get; }
@@ -48,7 +54,7 @@ public sealed class NotesDatabase : IDisposable
     {
         var path = MakeFolder(configuredPath);
         var ownership = TakeOwnership(configuredPath, path);
-        var journalWasThere = File.Exists(path + "-journal");
+        var sideFilesThere = SideFiles.Where(suffix => File.Exists(path + suffix)).ToList();
         try
         {
             var identity = Check(configuredPath, path);
@@ -59,8 +65,8 @@ public sealed class NotesDatabase : IDisposable
             // Refused: leave nothing of ours beside a file that is no database (/dev/null, say).
             ownership.Dispose();
             File.Delete(path + ".lock");
-            if (!journalWasThere)
-                File.Delete(path + "-journal");
+            foreach (var suffix in SideFiles.Except(sideFilesThere))
+                File.Delete(path + suffix);
             throw;
         }
     }
@@ -80,6 +86,23 @@ public sealed class NotesDatabase : IDisposable
     /// <see cref="SettingsException"/> (its message says who holds it) while another process holds it.
     /// </summary>
     public IDisposable Claim() => TakeOwnership(Path, Path);
+
+    /// <summary>
+    /// Why a write to this database would not be kept, or null: its file was deleted, or moved or
+    /// replaced under the running server. A connection open on it goes on writing to the old file,
+    /// which nobody reads again; in rollback-journal mode SQLite itself refused such a write, in
+    /// write-ahead-log mode it does not, so the store asks this before it acknowledges.
+    /// </summary>
+    public string? FileLost()
+    {
+        // Linux names an open file's current path, with " (deleted)" once it is gone.
+        var descriptor = $"/proc/self/fd/{_file.SafeFileHandle.DangerousGetHandle()}";
+        var named = File.Exists(descriptor) ? new FileInfo(descriptor).LinkTarget == Path : File.Exists(Path);
+        return named ? null : "the notes database file was deleted or replaced while the server ran";
+    }
+
+    /// <summary>What SQLite keeps beside a database: the rollback journal, the write-ahead log and its index.</summary>
+    private static readonly string[] SideFiles = ["-journal", "-wal", "-shm"];
 
     private static string MakeFolder(string configuredPath)
     {
@@ -143,7 +166,9 @@ public sealed class NotesDatabase : IDisposable
             }
             if (ReadApplicationId(path) != ApplicationId)
                 throw SettingsException.Invalid(Key, configuredPath, "what is written to it cannot be read back (is it a regular file?)");
-            return EnsureBoardIdentity(path);
+            var identity = EnsureBoardIdentity(path);
+            UseWriteAheadLog(configuredPath, path);
+            return identity;
         }
         catch (SqliteException e)
         {
@@ -167,6 +192,24 @@ public sealed class NotesDatabase : IDisposable
         var identity = (string)command.ExecuteScalar()!;
         transaction.Commit();
         return identity;
+    }
+
+    /// <summary>
+    /// Puts the database in write-ahead-log mode (kept in the file: every later connection, the
+    /// journal's too, uses it). With <c>synchronous = FULL</c>, SQLite's default, a commit is one
+    /// append to the log and one fsync of it, where the rollback journal costs three; a commit that
+    /// returned survives a crash and a power loss. WAL needs a local disk (its index is shared
+    /// memory): a file system that refuses it is refused here, not run slower or unsafely.
+    /// </summary>
+    private static void UseWriteAheadLog(string configuredPath, string path)
+    {
+        using var connection = Connect(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL";
+        var mode = (string?)command.ExecuteScalar();
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            throw SettingsException.Invalid(Key, configuredPath,
+                $"SQLite cannot keep a write-ahead log beside it (journal mode stays {mode}); put it on a local disk");
     }
 
     /// <summary>"ASNB" (ActorSockets notes board) in SQLite's header, as <c>PRAGMA application_id</c> intends.</summary>
@@ -193,5 +236,11 @@ public sealed class NotesDatabase : IDisposable
     }
 
     /// <summary>Gives the database up (the lock file stays, unlocked, for the next server).</summary>
-    public void Dispose() => _lock?.Dispose();
+    public void Dispose()
+    {
+        // Closing a descriptor drops every POSIX lock this process holds on the file, SQLite's too:
+        // done last, once the journal is closed.
+        _file.Dispose();
+        _lock?.Dispose();
+    }
 }

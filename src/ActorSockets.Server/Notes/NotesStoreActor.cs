@@ -7,11 +7,13 @@ using static ActorSockets.Server.Notes.NotesProtocol;
 namespace ActorSockets.Server.Notes;
 
 /// <summary>
-/// The note board, durable (Akka.Persistence): a <c>POST</c> is answered <c>OK id</c> only from the
-/// persist handler, that is once the <see cref="NoteAdded"/> event is in the journal. It persists with
-/// <c>PersistAsync</c>, so it takes the next note while earlier ones are being written and the
-/// journal can batch many writers into one write. A snapshot every <c>snapshotEvery</c> notes keeps
-/// recovery short. Reads see only notes already durable.
+/// The note board, durable (Akka.Persistence): a <c>POST</c> is answered <c>OK id</c> only after the
+/// persist handler ran, that is once the <see cref="NoteAdded"/> event is committed to the journal.
+/// This is group commit: it persists with <c>PersistAsync</c>, so it takes the next notes while
+/// earlier ones are being written, and Akka.Persistence keeps one write to the journal in flight per
+/// actor and sends every note that arrived meanwhile as the next one (one transaction, one fsync on
+/// SQLite's write-ahead log). A snapshot every <c>snapshotEvery</c> notes keeps recovery short.
+/// Reads see only notes already acknowledged.
 /// </summary>
 /// <remarks>
 /// When the journal cannot write, every waiting writer gets <see cref="NoteNotStored"/> with the
@@ -28,6 +30,8 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     /// <summary>Told when the store is ready, failing, healthy and stopped; nobody when it runs alone (tests).</summary>
     private readonly IActorRef _owner;
     private readonly NodeClock _clock = NodeClock.Of(Context.System);
+    /// <summary>The journal's SQLite database, if it is one: asked whether its file is still there before a note is acknowledged.</summary>
+    private readonly NotesDatabase? _database;
     private bool _wroteOnce;
     /// <summary>Who waits for the OK of each note being written (a retry with the same key waits for the same note).</summary>
     private readonly Dictionary<long, List<StoreNote>> _awaiting = [];
@@ -36,13 +40,16 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     private NotesBoard _board = NotesBoard.Empty;
     private long _nextId = 1;
     private bool _snapshotting;
+    /// <summary>Notes the journal has confirmed, not yet acknowledged (<see cref="Acknowledge()"/>).</summary>
+    private readonly List<NoteAdded> _written = [];
     /// <summary>Told to stop once the notes being written are answered (<see cref="Drain"/>).</summary>
     private bool _draining;
 
-    public NotesStoreActor(int snapshotEvery, IActorRef owner)
+    public NotesStoreActor(int snapshotEvery, IActorRef owner, NotesDatabase? database)
     {
         _snapshotEvery = snapshotEvery;
         _owner = owner;
+        _database = database;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -58,6 +65,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         });
 
         Command<StoreNote>(Store);
+        Command<AcknowledgeWritten>(_ => Acknowledge());
         Command<Drain>(_ =>
         {
             _draining = true;
@@ -81,8 +89,8 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     public override string PersistenceId => BoardPersistenceId;
 
     /// <summary>The store alone, reporting to <paramref name="owner"/> (nobody by default).</summary>
-    public static Props Props(int snapshotEvery, IActorRef? owner = null) =>
-        Akka.Actor.Props.Create(() => new NotesStoreActor(snapshotEvery, owner ?? ActorRefs.Nobody));
+    public static Props Props(int snapshotEvery, IActorRef? owner = null, NotesDatabase? database = null) =>
+        Akka.Actor.Props.Create(() => new NotesStoreActor(snapshotEvery, owner ?? ActorRefs.Nobody, database));
 
     /// <summary>Answers a read from <paramref name="board"/>: the store's and, while it is down, its supervisor's.</summary>
     internal static void Read(NotesBoard board, GetNotes get)
@@ -121,29 +129,65 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         PersistAsync(added, OnPersisted);
     }
 
-    /// <summary>The note is durable: it goes on the board, and every request for it hears its id.</summary>
+    /// <summary>
+    /// The note is in the journal. Its requests hear their id once every note the journal has
+    /// confirmed by then is looked at together (<see cref="AcknowledgeWritten"/>, told to itself
+    /// behind the journal's confirmations of one write): the database's file is checked once per
+    /// commit, not once per note.
+    /// </summary>
     private void OnPersisted(NoteAdded persisted)
     {
-        _board = _board.Apply(persisted);
-        if (persisted.Key is not null)
-            _writing.Remove(persisted.Key);
-        if (_awaiting.Remove(persisted.Id, out var requests))
+        if (_written.Count == 0)
+            Self.Tell(AcknowledgeWritten.Instance);
+        _written.Add(persisted);
+    }
+
+    /// <summary>The notes written since the last acknowledgement go on the board, and every request for them hears its id.</summary>
+    private void Acknowledge()
+    {
+        if (_database?.FileLost() is { } lost)
         {
-            foreach (var request in requests)
-                request.ReplyTo.Tell(new NoteStored(persisted.Id, request.Correlation));
+            // Written, but to a file the server will not read again: not kept, so not acknowledged.
+            // Recovery then finds fewer notes than were acknowledged, and the supervisor refuses writes.
+            _written.Clear();
+            Fail(lost);
+            Context.Stop(Self);
+            return;
         }
+        foreach (var written in _written)
+            Acknowledge(written);
+        _written.Clear();
         StopIfDrained();
         if (!_wroteOnce)
         {
             _wroteOnce = true;
             _owner.Tell(NotesStoreSupervisor.StoreWrote.Instance);
         }
+    }
+
+    private void Acknowledge(NoteAdded written)
+    {
+        _board = _board.Apply(written);
+        if (written.Key is not null)
+            _writing.Remove(written.Key);
+        if (_awaiting.Remove(written.Id, out var requests))
+        {
+            foreach (var request in requests)
+                request.ReplyTo.Tell(new NoteStored(written.Id, request.Correlation));
+        }
         // A snapshot holds the whole board: never start one while the last is still being written.
-        if (persisted.Id % _snapshotEvery == 0 && !_snapshotting)
+        if (written.Id % _snapshotEvery == 0 && !_snapshotting)
         {
             _snapshotting = true;
             SaveSnapshot(_board.ToSnapshot());
         }
+    }
+
+    /// <summary>Told to itself on the first note the journal confirms after an acknowledgement.</summary>
+    private sealed class AcknowledgeWritten
+    {
+        public static readonly AcknowledgeWritten Instance = new();
+        private AcknowledgeWritten() { }
     }
 
     // Failures are not logged here: one failing disk would log a stack trace per note. The owner
@@ -199,5 +243,6 @@ public sealed class NotesStoreActor : ReceivePersistentActor
             request.ReplyTo.Tell(new NoteNotStored(reason, request.Correlation));
         _awaiting.Clear();
         _writing.Clear();
+        _written.Clear();
     }
 }

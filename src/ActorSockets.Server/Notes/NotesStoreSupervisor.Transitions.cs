@@ -61,9 +61,14 @@ public sealed partial class NotesStoreSupervisor
         if (_fence?.AnotherBoard?.Invoke() is { } member)
         {
             // One board per cluster: this node is about to leave (BoardCheckActor); never serve its board meanwhile.
-            OnFailing($"this node's journal holds another board than the cluster's (member {member}): the store does not take it over",
-                Replies.StoreUnavailable);
-            Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, ServerTuning.StoreLockRetry);
+            LookAgainSoon($"this node's journal holds another board than the cluster's (member {member}): the store does not take it over");
+            return;
+        }
+        if (_database?.FileLost() is { } lost)
+        {
+            // Never a fresh board in its place (its connections would make one): the notes it held
+            // would be gone and their ids handed out again. Back where it was, it serves again.
+            LookAgainSoon(lost);
             return;
         }
         if (!HoldsDatabase())
@@ -71,7 +76,7 @@ public sealed partial class NotesStoreSupervisor
         _storeStartedMs = _clock.NowMs;
         // The board runs where its supervisor runs: on the background dispatcher in the server (its
         // journal may block), wherever a test puts it.
-        _store = Context.ActorOf(NotesStoreActor.Props(_snapshotEvery, Self).WithDispatcher(Context.Props.Dispatcher), "board");
+        _store = Context.ActorOf(NotesStoreActor.Props(_snapshotEvery, Self, _database).WithDispatcher(Context.Props.Dispatcher), "board");
         Context.Watch(_store);
         // Requests handed to a board that then stops come back from the dead letters: listened to
         // while a board runs, and a moment after it stops.
@@ -83,11 +88,11 @@ public sealed partial class NotesStoreSupervisor
     /// <summary>Cluster mode: takes the database's lock unless this store holds it; false (and a look again soon) while another process does.</summary>
     private bool HoldsDatabase()
     {
-        if (_claimDatabase is null || _ownership is not null)
+        if (_database is not { IsShared: true } || _ownership is not null)
             return true;
         try
         {
-            _ownership = _claimDatabase();
+            _ownership = _database.Claim();
             return true;
         }
         catch (Protocol.Settings.SettingsException e)
@@ -95,12 +100,21 @@ public sealed partial class NotesStoreSupervisor
             // Another process still writes the journal (a node the cluster has just downed, say):
             // two writers would hand out the same ids, so wait for it to let go. The log names the
             // file and its holder; a client learns only what it can act on, and no server path.
-            OnFailing(e.Message, Replies.StoreUnavailable);
-            // The lock is the kernel's: it is free the moment its holder's process is gone. Look
-            // again soon, at a fixed interval, not after a back-off grown while waiting.
-            Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, ServerTuning.StoreLockRetry);
+            LookAgainSoon(e.Message);
             return false;
         }
+    }
+
+    /// <summary>
+    /// The store cannot start for a reason outside it (the database's lock, its file, the cluster's
+    /// board): the log says why, clients hear only that storage is unavailable, and it looks again
+    /// at a fixed interval (the lock, say, is free the moment its holder's process is gone), not
+    /// after a back-off grown while waiting.
+    /// </summary>
+    private void LookAgainSoon(string reason)
+    {
+        OnFailing(reason, Replies.StoreUnavailable);
+        Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, ServerTuning.StoreLockRetry);
     }
 
     private void OnStoreReady(NotesBoard board)

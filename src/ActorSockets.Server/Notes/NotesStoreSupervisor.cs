@@ -50,7 +50,8 @@ public sealed partial class NotesStoreSupervisor : UntypedActor, IWithTimers
     /// <summary>Why storage fails, in words for clients; null while it works.</summary>
     private string? _failure;
     private TimeSpan _restartDelay = ServerTuning.StoreMinRestartDelay;
-    private readonly Func<IDisposable>? _claimDatabase;
+    /// <summary>The SQLite database, when the journal is one: its lock taken in cluster mode, its file checked before an acknowledgement.</summary>
+    private readonly NotesDatabase? _database;
     /// <summary>The database's lock, while this store holds it (cluster mode).</summary>
     private IDisposable? _ownership;
     /// <summary>When the current board was started, for the log line that says how long its recovery took.</summary>
@@ -61,10 +62,10 @@ public sealed partial class NotesStoreSupervisor : UntypedActor, IWithTimers
     /// <summary>Cluster mode: whether this node sees a majority, asked before it writes.</summary>
     private readonly MajorityWatch? _majority;
 
-    public NotesStoreSupervisor(int snapshotEvery, Func<IDisposable>? claimDatabase, string? boardIdentity, StoreFence? fence)
+    public NotesStoreSupervisor(int snapshotEvery, NotesDatabase? database, string? boardIdentity, StoreFence? fence)
     {
         _snapshotEvery = snapshotEvery;
-        _claimDatabase = claimDatabase;
+        _database = database;
         _boardIdentity = boardIdentity;
         _fence = fence;
         _majority = fence is null ? null : new MajorityWatch(fence, _clock.NowMs);
@@ -72,11 +73,11 @@ public sealed partial class NotesStoreSupervisor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="claimDatabase">Cluster mode: takes the database's lock before the store starts (throws <see cref="Protocol.Settings.SettingsException"/> while another holds it).</param>
+    /// <param name="database">The journal's SQLite database, if it is one; when shared (cluster mode) the store takes its lock before it starts.</param>
     /// <param name="boardIdentity">Cluster mode: the board this node's database holds, told to nodes that ask (<see cref="AskBoard"/>).</param>
     /// <param name="fence">Cluster mode: writes only while its node sees a majority (<see cref="StoreFence"/>).</param>
-    public static Props Props(int snapshotEvery, Func<IDisposable>? claimDatabase = null, string? boardIdentity = null, StoreFence? fence = null) =>
-        Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery, claimDatabase, boardIdentity, fence));
+    public static Props Props(int snapshotEvery, NotesDatabase? database = null, string? boardIdentity = null, StoreFence? fence = null) =>
+        Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery, database, boardIdentity, fence));
 
     protected override void PreStart()
     {

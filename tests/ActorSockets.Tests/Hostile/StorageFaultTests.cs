@@ -4,8 +4,9 @@ using ActorSockets.Tests.Support;
 namespace ActorSockets.Tests.Hostile;
 
 /// <summary>
-/// A real SQLite board whose file turns unwritable under a running server (<c>chattr +i</c>: the
-/// tests run as root, which file modes do not stop): POST gets <c>ERR storage</c> with SQLite's
+/// A real SQLite board whose files turn unwritable under a running server (<c>chattr +i</c> on the
+/// database and its write-ahead log, where commits go: the tests run as root, which file modes do
+/// not stop): POST gets <c>ERR storage</c> with SQLite's
 /// reason, GET goes on, the store recovers by itself when the file is writable again, nothing
 /// acknowledged is lost, and the log has one line for the failure and one for the recovery.
 /// </summary>
@@ -16,6 +17,7 @@ public class StorageFaultTests : IDisposable
     public void Dispose()
     {
         Chattr("-i", _folder.File("notes.db"));
+        Chattr("-i", _folder.File("notes.db-wal"));
         _folder.Dispose();
     }
 
@@ -31,6 +33,7 @@ public class StorageFaultTests : IDisposable
             Assert.Equal("OK 2\n", await client.AskAsync("POST before two"));
 
             Chattr("+i", database);
+            Chattr("+i", database + "-wal");
             var refused = await client.AskAsync("POST while unwritable");
             Assert.StartsWith("ERR storage: the journal could not write: SQLite Error", refused);
             Assert.DoesNotContain(Path.GetFileName(database), refused); // no server path reaches a client
@@ -41,6 +44,7 @@ public class StorageFaultTests : IDisposable
                 Assert.StartsWith("ERR storage: ", await client.AskAsync($"POST refused {i}"));
 
             Chattr("-i", database);
+            Chattr("-i", database + "-wal");
             string? accepted = null;
             for (var attempt = 0; attempt < 100 && accepted is null; attempt++)
             {
@@ -94,6 +98,13 @@ public class StorageFaultTests : IDisposable
             }
             Assert.Equal("NOTES 1 1\n", await client.AskAsync("GET"));
             Assert.Equal("1 before\n", await client.ReadLineAsync());
+
+            // Past several restarts of the store: it never starts a fresh board in the file's place.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.StartsWith("ERR storage: ", await client.AskAsync("POST much later"));
+            Assert.Equal("NOTES 1 1\n", await client.AskAsync("GET"));
+            Assert.Equal("1 before\n", await client.ReadLineAsync());
+            Assert.Single(server.Stdout.Split('\n'), line => line.Contains("notes storage failing"));
         }
     }
 }

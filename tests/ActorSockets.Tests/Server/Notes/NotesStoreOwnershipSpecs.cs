@@ -23,7 +23,7 @@ public class NotesStoreOwnershipSpecs(ITestOutputHelper output) : TestKit("akka.
     {
         using var database = NotesDatabase.OpenShared(_folder.File("notes.db"));
         var holder = database.Claim(); // the first node's store
-        var second = Sys.ActorOf(NotesStoreSupervisor.Props(1000, database.Claim));
+        var second = Sys.ActorOf(NotesStoreSupervisor.Props(1000, database));
 
         second.Tell(new StoreNote("beside the first", TestActor, 1));
         var refused = ExpectMsg<NoteNotStored>(TimeSpan.FromSeconds(8));
@@ -48,7 +48,7 @@ public class NotesStoreOwnershipSpecs(ITestOutputHelper output) : TestKit("akka.
     {
         using var database = NotesDatabase.OpenShared(_folder.File("notes.db"));
         var holder = database.Claim();
-        var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000, database.Claim));
+        var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000, database));
         Thread.Sleep(TimeSpan.FromSeconds(8)); // the holder is paused (a doubling back-off would be at seconds by now)
         holder.Dispose();
         var released = DateTime.UtcNow;
@@ -70,7 +70,7 @@ public class NotesStoreOwnershipSpecs(ITestOutputHelper output) : TestKit("akka.
     {
         using var database = NotesDatabase.OpenShared(_folder.File("notes.db"));
         var seen = 3;
-        var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000, database.Claim, fence: new StoreFence(() => (Volatile.Read(ref seen), 3), TimeSpan.FromMinutes(1))));
+        var store = Sys.ActorOf(NotesStoreSupervisor.Props(1000, database, fence: new StoreFence(() => (Volatile.Read(ref seen), 3), TimeSpan.FromMinutes(1))));
         store.Tell(new StoreNote("with the majority", TestActor, 1));
         Assert.Equal(new NoteStored(1, 1), ExpectMsg<NoteStored>(TimeSpan.FromSeconds(8)));
 

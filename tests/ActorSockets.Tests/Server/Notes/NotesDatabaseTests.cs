@@ -1,0 +1,72 @@
+using ActorSockets.Server.Notes;
+using ActorSockets.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace ActorSockets.Tests.Server.Notes;
+
+/// <summary>
+/// The SQLite file keeps the notes store's promise (an OK only for a note on disk) with the fewest
+/// fsyncs: a write-ahead log, synced at every commit.
+/// </summary>
+public sealed class NotesDatabaseTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void A_new_database_keeps_a_write_ahead_log_that_every_commit_syncs()
+    {
+        using var database = NotesDatabase.Open(_folder.File("notes.db"));
+
+        // Read through the connection string the journal is given, as its connections would.
+        Assert.Equal("wal", Pragma(database.ConnectionString, "journal_mode"));
+        Assert.Equal(FullSync, Pragma(database.ConnectionString, "synchronous"));
+    }
+
+    [Fact]
+    public void A_database_of_an_earlier_version_in_rollback_mode_is_moved_to_the_write_ahead_log_with_its_rows()
+    {
+        var path = _folder.File("notes.db");
+        using (var earlier = NotesDatabase.Open(path)) { }
+        var connectionString = $"Data Source={path};Pooling=False";
+        Assert.Equal("delete", Pragma(connectionString, "journal_mode = DELETE"));
+        Execute(connectionString, "CREATE TABLE kept (text TEXT); INSERT INTO kept VALUES ('a note')");
+
+        using var database = NotesDatabase.Open(path);
+
+        Assert.Equal("wal", Pragma(database.ConnectionString, "journal_mode"));
+        Assert.Equal("a note", Scalar(connectionString, "SELECT text FROM kept"));
+    }
+
+    [Fact]
+    public void Cluster_mode_opens_the_shared_file_in_the_same_mode()
+    {
+        using var database = NotesDatabase.OpenShared(_folder.File("notes.db"));
+
+        Assert.Equal("wal", Pragma(database.ConnectionString, "journal_mode"));
+    }
+
+    /// <summary>SQLite's <c>synchronous = FULL</c>: the log is synced at every commit (NORMAL, 1, syncs it only at checkpoints).</summary>
+    private const string FullSync = "2";
+
+    private static string? Pragma(string connectionString, string pragma) => Scalar(connectionString, $"PRAGMA {pragma}");
+
+    private static string? Scalar(string connectionString, string sql)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar()?.ToString();
+    }
+
+    private static void Execute(string connectionString, string sql)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
