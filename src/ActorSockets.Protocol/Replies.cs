@@ -25,6 +25,9 @@ public static class Replies
     public const string StorageUnavailable = "ERR storage: " + StoreUnavailable;
     public const string StoreUnavailable = "store unavailable, retry";
 
+    /// <summary>Why a POST to a board at its limit (<c>notes.max-notes</c>) is refused, after <c>ERR storage: </c>.</summary>
+    public static string BoardFull(int maxNotes) => $"the board is full ({maxNotes} notes, its notes.max-notes)";
+
     // Chat (PROTOCOL.md section 5).
     public const string ChatVersion = "chat/1";
     public static string Hello(string serverPublicKeyBase64) => $"HELLO {ChatVersion} {serverPublicKeyBase64}";

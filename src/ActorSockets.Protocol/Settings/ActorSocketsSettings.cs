@@ -31,6 +31,8 @@ public sealed record ActorSocketsSettings
     public required string NotesSqlitePath { get; init; }
     /// <summary>Longest note, in bytes of UTF-8, after its quotes are removed.</summary>
     public required int NotesMaxNoteBytes { get; init; }
+    /// <summary>The most notes a board holds; a POST beyond it is refused (<c>ERR storage</c>).</summary>
+    public required int NotesMaxNotes { get; init; }
     public required string ChatServerKey { get; init; }
     public required int ChatKeyBits { get; init; }
     /// <summary>Longest chat message, in bytes of UTF-8.</summary>

@@ -29,6 +29,7 @@ public static class SettingsReader
     private static readonly ChoiceSpec<NotesStoreKind> NotesStore = new("notes.store", NotesStoreKind.Sqlite);
     private static readonly PathSpec NotesSqlitePath = new("notes.sqlite-path", "data/notes.db");
     private static readonly NumberSpec NotesMaxNoteBytes = new("notes.max-note-bytes", 1024, 1, 1 << 20);
+    private static readonly NumberSpec NotesMaxNotes = new("notes.max-notes", 1_000_000, 1, int.MaxValue);
     private static readonly PathSpec ChatServerKey = new("chat.server-key", "keys/server.pem");
     private static readonly NumberSpec ChatKeyBits = new("chat.key-bits", 2048, ChatKeys.MinimumBits, ChatKeys.MaximumBits);
     private static readonly NumberSpec ChatMaxMessageBytes = new("chat.max-message-bytes", 4096, 1, 1 << 20);
@@ -49,7 +50,7 @@ public static class SettingsReader
     public static readonly IReadOnlyList<SettingSpec> Specs =
     [
         Service, TransportSpec, IpVersion, Address, PortSpec, ClientsLimit, TimeoutSpec, MaxLineBytes, UdpMaxDatagramBytes,
-        UdpRateLimit, UdpRateLimitBytes, NotesStore, NotesSqlitePath, NotesMaxNoteBytes, ChatServerKey, ChatKeyBits,
+        UdpRateLimit, UdpRateLimitBytes, NotesStore, NotesSqlitePath, NotesMaxNoteBytes, NotesMaxNotes, ChatServerKey, ChatKeyBits,
         ChatMaxMessageBytes, ChatResponder, DebugCrashCommand, View, LogFile, ClusterEnabled, ClusterHostname, ClusterPortSpec, ClusterSeedNodes,
         ClusterTlsMode, ClusterTlsCertificate, ClusterTlsPassword, ClusterTlsCa,
     ];
@@ -86,6 +87,7 @@ public static class SettingsReader
             NotesStore = NotesStore.Read(values),
             NotesSqlitePath = NotesSqlitePath.Read(values),
             NotesMaxNoteBytes = NotesMaxNoteBytes.Read(values),
+            NotesMaxNotes = NotesMaxNotes.Read(values),
             ChatServerKey = ChatServerKey.Read(values),
             ChatKeyBits = ChatKeyBits.Read(values),
             ChatMaxMessageBytes = ChatMaxMessageBytes.Read(values),

@@ -17,7 +17,7 @@ public static class ClusterSingletons
     /// (<see cref="ServerTuning.ServiceTimeout"/>) and answer <c>ERR storage: store unavailable, retry</c>
     /// when it runs out. Returns this node's <see cref="NotesStoreRelay"/> in front of the proxy, for the sessions.
     /// </summary>
-    public static IActorRef StartNotesStore(ActorSystem system, NotesDatabase? database, JournalBoard? board)
+    public static IActorRef StartNotesStore(ActorSystem system, NotesDatabase? database, JournalBoard? board, int maxNotes)
     {
         // Every node starts its journal and snapshot store now (their connections, and the code's
         // first run): the node that takes the store over after a crash then recovers the board in
@@ -28,7 +28,7 @@ public static class ClusterSingletons
         var cluster = Akka.Cluster.Cluster.Get(system);
         var majority = new MajorityView(cluster);
         var store = NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, database, board?.Identity,
-                majority.Fence(board is null ? null : () => BoardCheckActor.HoldingAnotherBoard(cluster, board.Identity)?.Address.ToString()))
+                majority.Fence(board is null ? null : () => BoardCheckActor.HoldingAnotherBoard(cluster, board.Identity)?.Address.ToString()), maxNotes)
             .WithDispatcher(Dispatchers.Background);
         var proxy = Start(system, "notes-store", store, NotesStoreSupervisor.HandOver.Instance, ClusterSingletonProxySettings.Create(system));
         if (board is not null)

@@ -27,6 +27,8 @@ public sealed class NotesStoreActor : ReceivePersistentActor
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly int _snapshotEvery;
+    /// <summary>The most notes the board holds (<c>notes.max-notes</c>).</summary>
+    private readonly int _maxNotes;
     /// <summary>Told when the store is ready, failing, healthy and stopped; nobody when it runs alone (tests).</summary>
     private readonly IActorRef _owner;
     private readonly NodeClock _clock = NodeClock.Of(Context.System);
@@ -45,9 +47,10 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     /// <summary>Told to stop once the notes being written are answered (<see cref="Drain"/>).</summary>
     private bool _draining;
 
-    public NotesStoreActor(int snapshotEvery, IActorRef owner, NotesDatabase? database)
+    public NotesStoreActor(int snapshotEvery, IActorRef owner, NotesDatabase? database, int maxNotes)
     {
         _snapshotEvery = snapshotEvery;
+        _maxNotes = maxNotes;
         _owner = owner;
         _database = database;
 
@@ -89,8 +92,8 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     public override string PersistenceId => BoardPersistenceId;
 
     /// <summary>The store alone, reporting to <paramref name="owner"/> (nobody by default).</summary>
-    public static Props Props(int snapshotEvery, IActorRef? owner = null, NotesDatabase? database = null) =>
-        Akka.Actor.Props.Create(() => new NotesStoreActor(snapshotEvery, owner ?? ActorRefs.Nobody, database));
+    public static Props Props(int snapshotEvery, IActorRef? owner = null, NotesDatabase? database = null, int maxNotes = int.MaxValue) =>
+        Akka.Actor.Props.Create(() => new NotesStoreActor(snapshotEvery, owner ?? ActorRefs.Nobody, database, maxNotes));
 
     /// <summary>Answers a read from <paramref name="board"/>: the store's and, while it is down, its supervisor's.</summary>
     internal static void Read(NotesBoard board, GetNotes get)
@@ -120,6 +123,11 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         if (_draining)
         {
             store.ReplyTo.Tell(new NoteNotStored(Protocol.Replies.StoreUnavailable, store.Correlation));
+            return;
+        }
+        if (_nextId > _maxNotes)
+        {
+            store.ReplyTo.Tell(new NoteNotStored(Protocol.Replies.BoardFull(_maxNotes), store.Correlation));
             return;
         }
         var added = new NoteAdded(_nextId++, store.Text, store.Key);

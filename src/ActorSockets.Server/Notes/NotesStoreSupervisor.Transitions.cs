@@ -76,7 +76,7 @@ public sealed partial class NotesStoreSupervisor
         _storeStartedMs = _clock.NowMs;
         // The board runs where its supervisor runs: on the background dispatcher in the server (its
         // journal may block), wherever a test puts it.
-        _store = Context.ActorOf(NotesStoreActor.Props(_snapshotEvery, Self, _database).WithDispatcher(Context.Props.Dispatcher), "board");
+        _store = Context.ActorOf(NotesStoreActor.Props(_snapshotEvery, Self, _database, _maxNotes).WithDispatcher(Context.Props.Dispatcher), "board");
         Context.Watch(_store);
         // Requests handed to a board that then stops come back from the dead letters: listened to
         // while a board runs, and a moment after it stops.

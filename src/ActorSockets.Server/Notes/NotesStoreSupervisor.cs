@@ -40,6 +40,7 @@ public sealed partial class NotesStoreSupervisor : UntypedActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodeClock _clock = NodeClock.Of(Context.System);
     private readonly int _snapshotEvery;
+    private readonly int _maxNotes;
     private readonly HeldRequests _held = new();
     /// <summary>The board, while one runs (recovering, serving, or finishing before it stops).</summary>
     private IActorRef? _store;
@@ -62,9 +63,10 @@ public sealed partial class NotesStoreSupervisor : UntypedActor, IWithTimers
     /// <summary>Cluster mode: whether this node sees a majority, asked before it writes.</summary>
     private readonly MajorityWatch? _majority;
 
-    public NotesStoreSupervisor(int snapshotEvery, NotesDatabase? database, string? boardIdentity, StoreFence? fence)
+    public NotesStoreSupervisor(int snapshotEvery, NotesDatabase? database, string? boardIdentity, StoreFence? fence, int maxNotes)
     {
         _snapshotEvery = snapshotEvery;
+        _maxNotes = maxNotes;
         _database = database;
         _boardIdentity = boardIdentity;
         _fence = fence;
@@ -76,8 +78,10 @@ public sealed partial class NotesStoreSupervisor : UntypedActor, IWithTimers
     /// <param name="database">The journal's SQLite database, if it is one; when shared (cluster mode) the store takes its lock before it starts.</param>
     /// <param name="boardIdentity">Cluster mode: the board this node's database holds, told to nodes that ask (<see cref="AskBoard"/>).</param>
     /// <param name="fence">Cluster mode: writes only while its node sees a majority (<see cref="StoreFence"/>).</param>
-    public static Props Props(int snapshotEvery, NotesDatabase? database = null, string? boardIdentity = null, StoreFence? fence = null) =>
-        Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery, database, boardIdentity, fence));
+    /// <param name="maxNotes">The most notes the board holds (<c>notes.max-notes</c>).</param>
+    public static Props Props(int snapshotEvery, NotesDatabase? database = null, string? boardIdentity = null, StoreFence? fence = null,
+        int maxNotes = int.MaxValue) =>
+        Akka.Actor.Props.Create(() => new NotesStoreSupervisor(snapshotEvery, database, boardIdentity, fence, maxNotes));
 
     protected override void PreStart()
     {

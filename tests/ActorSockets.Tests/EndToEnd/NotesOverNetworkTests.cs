@@ -234,4 +234,15 @@ public class NotesOverNetworkTests : IDisposable
             Assert.Equal($"{i} {text}\n", await slow.ReadLineAsync());
         Assert.Equal("PONG\n", await slow.AskAsync("PING")); // the board as it was at the GET, then the next reply
     }
+
+    [Fact]
+    public async Task A_full_board_says_so_and_gives_no_id()
+    {
+        await using var server = await RunningServer.StartAsync("service=notes", "notes.store=memory", "notes.max-notes=2");
+        await using var client = await TcpTestClient.ConnectAsync(server.EndPoint);
+        Assert.Equal("OK 1\n", await client.AskAsync("POST one"));
+        Assert.Equal("OK 2\n", await client.AskAsync("POST two"));
+        Assert.Equal("ERR storage: the board is full (2 notes, its notes.max-notes)\n", await client.AskAsync("POST three"));
+        Assert.Equal("NOTES 2 2\n1 one\n2 two\n", await TcpReplyAsync(client, "GET"));
+    }
 }

@@ -134,6 +134,21 @@ public class NotesStoreSpecs(ITestOutputHelper output) : TestKit("""
         Assert.Single(Get(store, maxBytes: 10).Notes); // always at least one
         Assert.Empty(Get(store, after: 10).Notes);
     }
+
+    [Fact]
+    public void A_board_at_its_limit_refuses_new_notes_and_still_answers_a_retry_of_a_stored_one()
+    {
+        var store = Sys.ActorOf(NotesStoreActor.Props(snapshotEvery: 1000, maxNotes: 2));
+        store.Tell(new StoreNote("first", TestActor, 1, Key: "a-board-wide-key-1"));
+        Assert.Equal(1, ExpectMsg<NoteStored>().Id);
+        Assert.Equal(2, Store(store, "second"));
+
+        store.Tell(new StoreNote("third", TestActor, 3));
+        Assert.Equal(ActorSockets.Protocol.Replies.BoardFull(2), ExpectMsg<NoteNotStored>().Reason);
+        store.Tell(new StoreNote("first", TestActor, 4, Key: "a-board-wide-key-1"));
+        Assert.Equal(1, ExpectMsg<NoteStored>().Id);
+        Assert.Equal(2, Get(store).Total);
+    }
 }
 
 public class NotesBoardTests
