@@ -12,7 +12,10 @@ namespace ActorSockets.Server.Notes;
 /// This is group commit: it persists with <c>PersistAsync</c>, so it takes the next notes while
 /// earlier ones are being written, and Akka.Persistence keeps one write to the journal in flight per
 /// actor and sends every note that arrived meanwhile as the next one (one transaction, one fsync on
-/// SQLite's write-ahead log). A snapshot every <c>snapshotEvery</c> notes keeps recovery short.
+/// SQLite's write-ahead log). A snapshot holds the whole board, so one is taken only once the board
+/// has doubled since the last (and grown by <c>snapshotEvery</c> notes at least): every note is
+/// written into snapshots about twice over the board's life, not once per <c>snapshotEvery</c>
+/// notes, and recovery replays at most half the board's events.
 /// Reads see only notes already acknowledged.
 /// </summary>
 /// <remarks>
@@ -42,6 +45,8 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     private NotesBoard _board = NotesBoard.Empty;
     private long _nextId = 1;
     private bool _snapshotting;
+    /// <summary>How many notes the last snapshot held (recovered or saved), and the one being saved.</summary>
+    private long _snapshotHolds, _snapshotSaving;
     /// <summary>Notes the journal has confirmed, not yet acknowledged (<see cref="Acknowledge()"/>).</summary>
     private readonly List<NoteAdded> _written = [];
     /// <summary>Told to stop once the notes being written are answered (<see cref="Drain"/>).</summary>
@@ -57,7 +62,10 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         Recover<SnapshotOffer>(offer =>
         {
             if (offer.Snapshot is NotesSnapshot snapshot)
+            {
                 _board = NotesBoard.From(snapshot);
+                _snapshotHolds = _board.Count;
+            }
         });
         Recover<NoteAdded>(added => _board = _board.Apply(added));
         Recover<RecoveryCompleted>(_ =>
@@ -78,6 +86,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         Command<SaveSnapshotSuccess>(saved =>
         {
             _snapshotting = false;
+            _snapshotHolds = _snapshotSaving;
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
         });
         Command<SaveSnapshotFailure>(failed =>
@@ -184,12 +193,19 @@ public sealed class NotesStoreActor : ReceivePersistentActor
                 request.ReplyTo.Tell(new NoteStored(written.Id, request.Correlation));
         }
         // A snapshot holds the whole board: never start one while the last is still being written.
-        if (written.Id % _snapshotEvery == 0 && !_snapshotting)
+        if (!_snapshotting && SnapshotDue(written.Id, _snapshotHolds, _snapshotEvery))
         {
             _snapshotting = true;
+            _snapshotSaving = written.Id;
             SaveSnapshot(_board.ToSnapshot());
         }
     }
+
+    /// <summary>
+    /// Whether a board of <paramref name="notes"/> notes is due for a snapshot when the last held
+    /// <paramref name="lastHeld"/>: once it has doubled, and grown by <paramref name="atLeast"/> notes.
+    /// </summary>
+    internal static bool SnapshotDue(long notes, long lastHeld, int atLeast) => notes - lastHeld >= Math.Max(atLeast, lastHeld);
 
     /// <summary>Told to itself on the first note the journal confirms after an acknowledgement.</summary>
     private sealed class AcknowledgeWritten

@@ -97,6 +97,23 @@ public class NotesStoreSpecs(ITestOutputHelper output) : TestKit("""
     }
 
     [Fact]
+    public void A_snapshot_is_due_once_the_board_has_doubled_so_the_snapshots_of_a_board_cost_twice_its_notes()
+    {
+        var (held, written) = (0L, 0L);
+        var taken = new List<long>();
+        for (var notes = 1L; notes <= 1_000_000; notes++)
+        {
+            if (!NotesStoreActor.SnapshotDue(notes, held, atLeast: 5000))
+                continue;
+            taken.Add(notes);
+            written += notes;
+            held = notes;
+        }
+        Assert.Equal([5000L, 10_000, 20_000, 40_000, 80_000, 160_000, 320_000, 640_000], taken);
+        Assert.True(written < 2 * 1_000_000); // every 5000 notes: 100 snapshots, 101 million notes written
+    }
+
+    [Fact]
     public void A_key_stores_one_note_whoever_retries_it_and_refuses_another_text_across_restarts_and_snapshots()
     {
         var store = StartStore(snapshotEvery: 3);
