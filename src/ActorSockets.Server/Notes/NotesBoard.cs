@@ -12,9 +12,11 @@ public sealed record NoteAdded(long Id, string Text, string? Key = null);
 
 /// <summary>
 /// The whole board at a point: note <c>i</c> has id <c>i + 1</c>; the idempotency keys it remembers,
-/// oldest first, with their notes' ids (<paramref name="Keys"/>[i] names note <paramref name="KeyIds"/>[i]).
+/// oldest first, with their notes' ids (<paramref name="Keys"/>[i] names note <paramref name="KeyIds"/>[i])
+/// and when they were stored (<paramref name="KeyTimesMs"/>, Unix milliseconds; missing in
+/// snapshots of earlier builds, whose keys count as stored when they are read).
 /// </summary>
-public sealed record NotesSnapshot(string[] Texts, string[]? Keys = null, long[]? KeyIds = null);
+public sealed record NotesSnapshot(string[] Texts, string[]? Keys = null, long[]? KeyIds = null, long[]? KeyTimesMs = null);
 
 /// <summary>
 /// The board as plain, immutable state: events in, new state out, and the reads GET needs.
@@ -22,19 +24,41 @@ public sealed record NotesSnapshot(string[] Texts, string[]? Keys = null, long[]
 /// </summary>
 public sealed class NotesBoard
 {
-    /// <summary>Idempotency keys remembered at least (PROTOCOL.md section 4); the oldest are forgotten first.</summary>
+    /// <summary>Idempotency keys remembered whatever their age (PROTOCOL.md section 4: at least the last 100,000).</summary>
     public const int RememberedKeys = 100_000;
 
-    public static readonly NotesBoard Empty = new(ImmutableList<string>.Empty, ImmutableDictionary<string, long>.Empty, ImmutableQueue<string>.Empty, 0);
+    /// <summary>
+    /// How long a key is remembered beyond the last <see cref="RememberedKeys"/>, as payment APIs keep
+    /// theirs: a client's retry within a day finds its note, however many others post meanwhile.
+    /// </summary>
+    public static readonly TimeSpan KeyRetention = TimeSpan.FromHours(24);
+
+    /// <summary>The most keys remembered, young or not: the memory bound (about 175 bytes a key of 24 characters, so 175 MB, BENCHMARKS.md).</summary>
+    public const int MaxKeys = 1_000_000;
+
+    public static readonly NotesBoard Empty = EmptyWith(RememberedKeys, MaxKeys);
+
+    /// <summary>An empty board that keeps keys within other bounds (tests: a million keys is slow to make).</summary>
+    internal static NotesBoard EmptyWith(int rememberedKeys, int maxKeys) =>
+        new(ImmutableList<string>.Empty, ImmutableDictionary<string, long>.Empty, ImmutableQueue<StoredKey>.Empty, 0, new KeyBounds(rememberedKeys, maxKeys));
+
+    /// <summary>How many keys are kept whatever their age, and how many at most.</summary>
+    private sealed record KeyBounds(int Remembered, int Max);
+
+    /// <summary>A remembered key and when its note was stored (Unix milliseconds).</summary>
+    private readonly record struct StoredKey(string Key, long AtMs);
 
     private readonly ImmutableList<string> _texts;
     private readonly ImmutableDictionary<string, long> _keys;
     /// <summary>The keys in the order their notes were added, to forget the oldest; <see cref="_keyCount"/> of them.</summary>
-    private readonly ImmutableQueue<string> _keyOrder;
+    private readonly ImmutableQueue<StoredKey> _keyOrder;
     private readonly int _keyCount;
+    private readonly KeyBounds _bounds;
 
-    private NotesBoard(ImmutableList<string> texts, ImmutableDictionary<string, long> keys, ImmutableQueue<string> keyOrder, int keyCount)
+    private NotesBoard(ImmutableList<string> texts, ImmutableDictionary<string, long> keys, ImmutableQueue<StoredKey> keyOrder, int keyCount,
+        KeyBounds bounds)
     {
+        _bounds = bounds;
         _texts = texts;
         _keys = keys;
         _keyOrder = keyOrder;
@@ -44,40 +68,54 @@ public sealed class NotesBoard
     /// <summary>Notes on the board; the last id too, since ids are 1, 2, 3, … without gaps.</summary>
     public long Count => _texts.Count;
 
-    /// <summary>Applies an event; the ids must follow on, or the journal is not this board's.</summary>
-    public NotesBoard Apply(NoteAdded added)
+    /// <summary>
+    /// Applies an event stored at <paramref name="atMs"/> (Unix milliseconds: when it is written, or
+    /// when it is read back, since events carry no time); the ids must follow on, or the journal is
+    /// not this board's. Keys older than <see cref="KeyRetention"/> beyond the last
+    /// <see cref="RememberedKeys"/>, and any beyond <see cref="MaxKeys"/>, are forgotten, oldest first.
+    /// </summary>
+    public NotesBoard Apply(NoteAdded added, long atMs)
     {
         if (added.Id != Count + 1)
             throw new InvalidOperationException($"note {added.Id} follows note {Count}: the journal is out of order");
         var texts = _texts.Add(added.Text);
         if (added.Key is null || _keys.ContainsKey(added.Key))
-            return new NotesBoard(texts, _keys, _keyOrder, _keyCount);
-        var (keys, order, count) = (_keys.Add(added.Key, added.Id), _keyOrder.Enqueue(added.Key), _keyCount + 1);
-        if (count > RememberedKeys)
+            return new NotesBoard(texts, _keys, _keyOrder, _keyCount, _bounds);
+        var (keys, order, count) = (_keys.Add(added.Key, added.Id), _keyOrder.Enqueue(new StoredKey(added.Key, atMs)), _keyCount + 1);
+        var forgetBefore = atMs - (long)KeyRetention.TotalMilliseconds;
+        while (count > _bounds.Max || (count > _bounds.Remembered && order.Peek().AtMs < forgetBefore))
         {
             order = order.Dequeue(out var oldest);
-            keys = keys.Remove(oldest);
+            keys = keys.Remove(oldest.Key);
             count--;
         }
-        return new NotesBoard(texts, keys, order, count);
+        return new NotesBoard(texts, keys, order, count, _bounds);
     }
 
     /// <summary>The note stored under an idempotency key, if the board remembers the key.</summary>
     public Note? FindByKey(string key) =>
         _keys.TryGetValue(key, out var id) ? new Note(id, _texts[(int)(id - 1)]) : null;
 
-    public static NotesBoard From(NotesSnapshot snapshot)
+    /// <summary>The board a snapshot holds, read at <paramref name="nowMs"/> (the time given to keys whose snapshot has none).</summary>
+    public static NotesBoard From(NotesSnapshot snapshot, long nowMs)
     {
-        var board = new NotesBoard(ImmutableList.CreateRange(snapshot.Texts), ImmutableDictionary<string, long>.Empty, ImmutableQueue<string>.Empty, 0);
         var keys = snapshot.Keys ?? [];
         var ids = snapshot.KeyIds ?? [];
+        var times = snapshot.KeyTimesMs ?? [];
         var dictionary = ImmutableDictionary.CreateBuilder<string, long>();
+        var order = new List<StoredKey>(keys.Length);
         for (var i = 0; i < keys.Length && i < ids.Length; i++)
+        {
             dictionary[keys[i]] = ids[i];
-        return new NotesBoard(board._texts, dictionary.ToImmutable(), ImmutableQueue.CreateRange(keys), keys.Length);
+            order.Add(new StoredKey(keys[i], i < times.Length ? times[i] : nowMs));
+        }
+        return new NotesBoard(ImmutableList.CreateRange(snapshot.Texts), dictionary.ToImmutable(), ImmutableQueue.CreateRange(order), order.Count,
+            Empty._bounds);
     }
 
-    public NotesSnapshot ToSnapshot() => new([.. _texts], [.. _keyOrder], [.. _keyOrder.Select(key => _keys[key])]);
+    public NotesSnapshot ToSnapshot() =>
+        new([.. _texts], [.. _keyOrder.Select(stored => stored.Key)], [.. _keyOrder.Select(stored => _keys[stored.Key])],
+            [.. _keyOrder.Select(stored => stored.AtMs)]);
 
     /// <summary>
     /// The notes with ids after <paramref name="afterId"/> up to <paramref name="upToId"/> (the board's

@@ -46,6 +46,7 @@ public sealed class NotesSerializer(ExtendedActorSystem system) : SerializerWith
                     WriteArray(json, "texts", snapshot.Texts, json.WriteStringValue);
                     WriteArray(json, "keys", snapshot.Keys ?? [], json.WriteStringValue);
                     WriteArray(json, "key-ids", snapshot.KeyIds ?? [], json.WriteNumberValue);
+                    WriteArray(json, "key-times-ms", snapshot.KeyTimesMs ?? [], json.WriteNumberValue);
                     break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not a notes event or snapshot", nameof(obj));
@@ -66,6 +67,9 @@ public sealed class NotesSerializer(ExtendedActorSystem system) : SerializerWith
     private static IEnumerable<string> Strings(JsonElement root, string name) =>
         root.TryGetProperty(name, out var array) ? array.EnumerateArray().Select(item => item.GetString()!) : [];
 
+    private static long[] Longs(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var array) ? [.. array.EnumerateArray().Select(item => item.GetInt64())] : [];
+
     public override object FromBinary(byte[] bytes, string manifest)
     {
         using var document = JsonDocument.Parse(bytes);
@@ -76,7 +80,7 @@ public sealed class NotesSerializer(ExtendedActorSystem system) : SerializerWith
             NoteAddedV1 => new NoteAdded(root.GetProperty("id").GetInt64(), root.GetProperty("text").GetString()!,
                 root.TryGetProperty("key", out var key) ? key.GetString() : null),
             SnapshotV1 => new NotesSnapshot([.. Strings(root, "texts")], [.. Strings(root, "keys")],
-                root.TryGetProperty("key-ids", out var ids) ? [.. ids.EnumerateArray().Select(id => id.GetInt64())] : []),
+                Longs(root, "key-ids"), Longs(root, "key-times-ms")),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown notes manifest '{manifest}': written by a newer server?"),
         };
     }

@@ -42,7 +42,10 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     private readonly Dictionary<long, List<StoreNote>> _awaiting = [];
     /// <summary>Keys of notes being written, not yet on the board: a retry that overtakes the write finds them here.</summary>
     private readonly Dictionary<string, NoteAdded> _writing = [];
+    /// <summary>Every note the journal has confirmed (what a snapshot holds).</summary>
     private NotesBoard _board = NotesBoard.Empty;
+    /// <summary>The board as far as it is acknowledged: what reads see, and what the owner is told on a stop.</summary>
+    private NotesBoard _acknowledged = NotesBoard.Empty;
     private long _nextId = 1;
     private bool _snapshotting;
     /// <summary>How many notes the last snapshot held (recovered or saved), and the one being saved.</summary>
@@ -63,14 +66,15 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         {
             if (offer.Snapshot is NotesSnapshot snapshot)
             {
-                _board = NotesBoard.From(snapshot);
+                _board = NotesBoard.From(snapshot, WallClockMs);
                 _snapshotHolds = _board.Count;
             }
         });
-        Recover<NoteAdded>(added => _board = _board.Apply(added));
+        Recover<NoteAdded>(added => _board = _board.Apply(added, WallClockMs));
         Recover<RecoveryCompleted>(_ =>
         {
             _nextId = _board.Count + 1;
+            _acknowledged = _board;
             _log.Debug("notes board recovered: {0} notes", _board.Count);
             _owner.Tell(new NotesStoreSupervisor.StoreReady(_board));
         });
@@ -82,7 +86,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
             _draining = true;
             StopIfDrained();
         });
-        Command<GetNotes>(get => Read(_board, get));
+        Command<GetNotes>(get => Read(_acknowledged, get));
         Command<SaveSnapshotSuccess>(saved =>
         {
             _snapshotting = false;
@@ -147,19 +151,30 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     }
 
     /// <summary>
-    /// The note is in the journal. Its requests hear their id once every note the journal has
-    /// confirmed by then is looked at together (<see cref="AcknowledgeWritten"/>, told to itself
-    /// behind the journal's confirmations of one write): the database's file is checked once per
-    /// commit, not once per note.
+    /// The note is in the journal: it goes on the board at once (so the board always holds what
+    /// Akka.Persistence has confirmed, and a snapshot's sequence number is its last note's), but its
+    /// requests hear their id, and reads see it, only once every note confirmed by then is looked at
+    /// together (<see cref="AcknowledgeWritten"/>, told to itself behind the journal's confirmations
+    /// of one write): the database's file is checked once per commit, not once per note.
     /// </summary>
     private void OnPersisted(NoteAdded persisted)
     {
+        _board = _board.Apply(persisted, WallClockMs);
+        if (persisted.Key is not null)
+            _writing.Remove(persisted.Key);
         if (_written.Count == 0)
             Self.Tell(AcknowledgeWritten.Instance);
         _written.Add(persisted);
+        // A snapshot holds the whole board: never start one while the last is still being written.
+        if (!_snapshotting && SnapshotDue(persisted.Id, _snapshotHolds, _snapshotEvery))
+        {
+            _snapshotting = true;
+            _snapshotSaving = persisted.Id;
+            SaveSnapshot(_board.ToSnapshot());
+        }
     }
 
-    /// <summary>The notes written since the last acknowledgement go on the board, and every request for them hears its id.</summary>
+    /// <summary>Every request for the notes confirmed since the last acknowledgement hears its id, and reads see them.</summary>
     private void Acknowledge()
     {
         if (_database?.FileLost() is { } lost)
@@ -172,8 +187,15 @@ public sealed class NotesStoreActor : ReceivePersistentActor
             return;
         }
         foreach (var written in _written)
-            Acknowledge(written);
+        {
+            if (_awaiting.Remove(written.Id, out var requests))
+            {
+                foreach (var request in requests)
+                    request.ReplyTo.Tell(new NoteStored(written.Id, request.Correlation));
+            }
+        }
         _written.Clear();
+        _acknowledged = _board;
         StopIfDrained();
         if (!_wroteOnce)
         {
@@ -182,24 +204,11 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         }
     }
 
-    private void Acknowledge(NoteAdded written)
-    {
-        _board = _board.Apply(written);
-        if (written.Key is not null)
-            _writing.Remove(written.Key);
-        if (_awaiting.Remove(written.Id, out var requests))
-        {
-            foreach (var request in requests)
-                request.ReplyTo.Tell(new NoteStored(written.Id, request.Correlation));
-        }
-        // A snapshot holds the whole board: never start one while the last is still being written.
-        if (!_snapshotting && SnapshotDue(written.Id, _snapshotHolds, _snapshotEvery))
-        {
-            _snapshotting = true;
-            _snapshotSaving = written.Id;
-            SaveSnapshot(_board.ToSnapshot());
-        }
-    }
+    /// <summary>
+    /// When a key was stored, for how long the board remembers it (a day): the wall clock, as only a
+    /// retention reads it. Moved to another node, the store sees the keys' times on that node's clock.
+    /// </summary>
+    private static long WallClockMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     /// <summary>
     /// Whether a board of <paramref name="notes"/> notes is due for a snapshot when the last held
@@ -233,7 +242,7 @@ public sealed class NotesStoreActor : ReceivePersistentActor
     protected override void PostStop()
     {
         FailAwaiting("the notes store stopped");
-        _owner.Tell(new NotesStoreSupervisor.StoreStopped(_board));
+        _owner.Tell(new NotesStoreSupervisor.StoreStopped(_acknowledged));
         base.PostStop();
     }
 

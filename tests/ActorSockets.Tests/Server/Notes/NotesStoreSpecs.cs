@@ -172,18 +172,53 @@ public class NotesBoardTests
 {
     [Fact]
     public void The_board_refuses_an_event_out_of_order() =>
-        Assert.Throws<InvalidOperationException>(() => NotesBoard.Empty.Apply(new NoteAdded(2, "x")));
+        Assert.Throws<InvalidOperationException>(() => NotesBoard.Empty.Apply(new NoteAdded(2, "x"), 0));
+
+    private static readonly long Day = (long)NotesBoard.KeyRetention.TotalMilliseconds;
+
+    private static NotesBoard WithKeys(NotesBoard board, int from, int to, long atMs)
+    {
+        for (var id = from; id <= to; id++)
+            board = board.Apply(new NoteAdded(id, "n", $"key-{id:D12}"), atMs);
+        return board;
+    }
 
     [Fact]
-    public void The_board_forgets_the_oldest_keys_past_what_it_remembers()
+    public void A_key_younger_than_a_day_is_remembered_beyond_the_last_100000()
     {
-        var board = NotesBoard.Empty;
-        for (var id = 1; id <= NotesBoard.RememberedKeys + 2; id++)
-            board = board.Apply(new NoteAdded(id, "n", $"key-{id:D12}"));
+        var board = WithKeys(NotesBoard.Empty, 1, NotesBoard.RememberedKeys + 2, atMs: 0);
+        Assert.Equal(new ActorSockets.Protocol.Notes.Note(1, "n"), board.FindByKey("key-000000000001"));
+        Assert.NotNull(NotesBoard.From(board.ToSnapshot(), Day).FindByKey("key-000000000001"));
+    }
+
+    [Fact]
+    public void Keys_older_than_a_day_are_forgotten_oldest_first_but_never_the_last_100000()
+    {
+        var board = WithKeys(NotesBoard.Empty, 1, NotesBoard.RememberedKeys, atMs: 0);
+        board = WithKeys(board, NotesBoard.RememberedKeys + 1, NotesBoard.RememberedKeys + 2, atMs: Day + 1);
         Assert.Null(board.FindByKey("key-000000000001"));
         Assert.Null(board.FindByKey("key-000000000002"));
         Assert.Equal(new ActorSockets.Protocol.Notes.Note(3, "n"), board.FindByKey("key-000000000003"));
-        Assert.NotNull(NotesBoard.From(board.ToSnapshot()).FindByKey($"key-{NotesBoard.RememberedKeys + 2:D12}"));
+        // The times go into the snapshot: read a day later still, the old keys are not young again.
+        var read = NotesBoard.From(board.ToSnapshot(), 2 * Day);
+        Assert.NotNull(read.FindByKey($"key-{NotesBoard.RememberedKeys + 2:D12}"));
+        Assert.Null(WithKeys(read, NotesBoard.RememberedKeys + 3, NotesBoard.RememberedKeys + 3, 2 * Day).FindByKey("key-000000000003"));
+    }
+
+    [Fact]
+    public void No_more_keys_than_the_bound_are_kept_however_young()
+    {
+        var board = WithKeys(NotesBoard.EmptyWith(rememberedKeys: 10, maxKeys: 100), 1, 101, atMs: 0);
+        Assert.Null(board.FindByKey("key-000000000001"));
+        Assert.NotNull(board.FindByKey("key-000000000002"));
+    }
+
+    [Fact]
+    public void A_snapshot_of_an_earlier_build_without_key_times_keeps_its_keys_as_stored_when_read()
+    {
+        var snapshot = new NotesSnapshot(["a", "b"], ["key-000000000001"], [1]);
+        var board = NotesBoard.From(snapshot, nowMs: 5 * Day);
+        Assert.NotNull(WithKeys(board, 3, 3, 5 * Day + 1).FindByKey("key-000000000001"));
     }
 
     [Theory]
@@ -194,7 +229,7 @@ public class NotesBoardTests
     [InlineData(4L, 2L)]
     public void Any_range_past_the_end_is_empty_and_never_throws(long afterId, long upToId)
     {
-        var board = NotesBoard.Empty.Apply(new NoteAdded(1, "a")).Apply(new NoteAdded(2, "b")).Apply(new NoteAdded(3, "c"));
+        var board = NotesBoard.Empty.Apply(new NoteAdded(1, "a"), 0).Apply(new NoteAdded(2, "b"), 0).Apply(new NoteAdded(3, "c"), 0);
         var (remaining, notes) = board.Range(afterId, upToId, 10, 1000);
         Assert.Equal(0, remaining);
         Assert.Empty(notes);
@@ -203,8 +238,8 @@ public class NotesBoardTests
     [Fact]
     public void A_snapshot_round_trips_the_board()
     {
-        var board = NotesBoard.Empty.Apply(new NoteAdded(1, "a")).Apply(new NoteAdded(2, "b"));
-        var again = NotesBoard.From(board.ToSnapshot());
+        var board = NotesBoard.Empty.Apply(new NoteAdded(1, "a"), 0).Apply(new NoteAdded(2, "b"), 0);
+        var again = NotesBoard.From(board.ToSnapshot(), 0);
         Assert.Equal(board.Range(0, 0, 10, 1000).Notes, again.Range(0, 0, 10, 1000).Notes);
     }
 }
