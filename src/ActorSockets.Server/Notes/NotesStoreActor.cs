@@ -13,9 +13,9 @@ namespace ActorSockets.Server.Notes;
 /// earlier ones are being written, and Akka.Persistence keeps one write to the journal in flight per
 /// actor and sends every note that arrived meanwhile as the next one (one transaction, one fsync on
 /// SQLite's write-ahead log). A snapshot holds the whole board, so one is taken only once the board
-/// has doubled since the last (and grown by <c>snapshotEvery</c> notes at least): every note is
-/// written into snapshots about twice over the board's life, not once per <c>snapshotEvery</c>
-/// notes, and recovery replays at most half the board's events.
+/// has doubled since the last (and grown by <c>snapshotEvery</c> notes at least), or grown by
+/// <see cref="MostEventsReplayed"/>: not once per <c>snapshotEvery</c> notes, which rewrote a large
+/// board again and again, and recovery replays at most that many events.
 /// Reads see only notes already acknowledged.
 /// </summary>
 /// <remarks>
@@ -212,9 +212,18 @@ public sealed class NotesStoreActor : ReceivePersistentActor
 
     /// <summary>
     /// Whether a board of <paramref name="notes"/> notes is due for a snapshot when the last held
-    /// <paramref name="lastHeld"/>: once it has doubled, and grown by <paramref name="atLeast"/> notes.
+    /// <paramref name="lastHeld"/>: once it has doubled, and grown by <paramref name="atLeast"/> notes,
+    /// but at the latest <see cref="MostEventsReplayed"/> notes after the last.
     /// </summary>
-    internal static bool SnapshotDue(long notes, long lastHeld, int atLeast) => notes - lastHeld >= Math.Max(atLeast, lastHeld);
+    internal static bool SnapshotDue(long notes, long lastHeld, int atLeast) =>
+        notes - lastHeld >= Math.Max(atLeast, Math.Min(lastHeld, MostEventsReplayed));
+
+    /// <summary>
+    /// The most events a recovery replays after its snapshot: about 3 s on this machine (35 µs an
+    /// event, BENCHMARKS.md), so a store that moves to another node is back in time (a board of a
+    /// million notes then writes a snapshot every 100,000 notes: ten times its size over its life).
+    /// </summary>
+    internal const int MostEventsReplayed = 100_000;
 
     /// <summary>Told to itself on the first note the journal confirms after an acknowledgement.</summary>
     private sealed class AcknowledgeWritten
