@@ -219,9 +219,9 @@ public sealed class NotesStoreActor : ReceivePersistentActor
         notes - lastHeld >= Math.Max(atLeast, Math.Min(lastHeld, MostEventsReplayed));
 
     /// <summary>
-    /// The most events a recovery replays after its snapshot: about 3 s on this machine (35 µs an
-    /// event, BENCHMARKS.md), so a store that moves to another node is back in time (a board of a
-    /// million notes then writes a snapshot every 100,000 notes: ten times its size over its life).
+    /// The most events a recovery replays after its snapshot: at most about 3.5 s on this machine
+    /// (35 µs an event), so a store that moves to another node is back in time; a board of a million
+    /// notes recovered in 3.7 s (BENCHMARKS.md). Such a board writes a snapshot every 100,000 notes.
     /// </summary>
     internal const int MostEventsReplayed = 100_000;
 
