@@ -197,7 +197,7 @@ public sealed class NotesDatabase : IDisposable
     /// <summary>
     /// Puts the database in write-ahead-log mode (kept in the file: every later connection, the
     /// journal's too, uses it). With <c>synchronous = FULL</c>, SQLite's default, a commit is one
-    /// append to the log and one fsync of it, where the rollback journal costs three; a commit that
+    /// append to the log and one fsync of it, where the rollback journal cost four; a commit that
     /// returned survives a crash and a power loss. WAL needs a local disk (its index is shared
     /// memory): a file system that refuses it is refused here, not run slower or unsafely.
     /// </summary>

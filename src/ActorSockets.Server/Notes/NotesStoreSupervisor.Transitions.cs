@@ -64,14 +64,7 @@ public sealed partial class NotesStoreSupervisor
             LookAgainSoon($"this node's journal holds another board than the cluster's (member {member}): the store does not take it over");
             return;
         }
-        if (_database?.FileLost() is { } lost)
-        {
-            // Never a fresh board in its place (its connections would make one): the notes it held
-            // would be gone and their ids handed out again. Back where it was, it serves again.
-            LookAgainSoon(lost);
-            return;
-        }
-        if (!HoldsDatabase())
+        if (!DatabaseReady())
             return;
         _storeStartedMs = _clock.NowMs;
         // The board runs where its supervisor runs: on the background dispatcher in the server (its
@@ -83,38 +76,6 @@ public sealed partial class NotesStoreSupervisor
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
         Timers.Cancel(DeadLettersTimerKey);
         Become(Starting);
-    }
-
-    /// <summary>Cluster mode: takes the database's lock unless this store holds it; false (and a look again soon) while another process does.</summary>
-    private bool HoldsDatabase()
-    {
-        if (_database is not { IsShared: true } || _ownership is not null)
-            return true;
-        try
-        {
-            _ownership = _database.Claim();
-            return true;
-        }
-        catch (Protocol.Settings.SettingsException e)
-        {
-            // Another process still writes the journal (a node the cluster has just downed, say):
-            // two writers would hand out the same ids, so wait for it to let go. The log names the
-            // file and its holder; a client learns only what it can act on, and no server path.
-            LookAgainSoon(e.Message);
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// The store cannot start for a reason outside it (the database's lock, its file, the cluster's
-    /// board): the log says why, clients hear only that storage is unavailable, and it looks again
-    /// at a fixed interval (the lock, say, is free the moment its holder's process is gone), not
-    /// after a back-off grown while waiting.
-    /// </summary>
-    private void LookAgainSoon(string reason)
-    {
-        OnFailing(reason, Replies.StoreUnavailable);
-        Timers.StartSingleTimer(RestartTimerKey, RestartStore.Instance, ServerTuning.StoreLockRetry);
     }
 
     private void OnStoreReady(NotesBoard board)

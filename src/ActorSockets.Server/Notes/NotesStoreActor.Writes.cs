@@ -1,0 +1,148 @@
+using ActorSockets.Protocol.Notes;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using static ActorSockets.Server.Notes.NotesProtocol;
+
+namespace ActorSockets.Server.Notes;
+
+/// <summary>The board's writes: a note in, persisted, acknowledged once its commit is checked, and the snapshots that follow.</summary>
+public sealed partial class NotesStoreActor
+{
+    private void Store(StoreNote store)
+    {
+        if (store.NotAfterMs < _clock.NowMs)
+        {
+            store.ReplyTo.Tell(new NoteNotStored(Protocol.Replies.StoreUnavailable, store.Correlation));
+            return;
+        }
+        if (store.Key is { } key && (_board.FindByKey(key) ?? Writing(key)) is { } earlier)
+        {
+            // Stored (or being stored) under this key already: the first OK again, or a conflict.
+            if (earlier.Text != store.Text)
+                store.ReplyTo.Tell(new NoteConflict(store.Correlation));
+            else if (_awaiting.TryGetValue(earlier.Id, out var waiting))
+                waiting.Add(store);
+            else
+                store.ReplyTo.Tell(new NoteStored(earlier.Id, store.Correlation));
+            return;
+        }
+        if (_draining)
+        {
+            store.ReplyTo.Tell(new NoteNotStored(Protocol.Replies.StoreUnavailable, store.Correlation));
+            return;
+        }
+        if (_nextId > _maxNotes)
+        {
+            store.ReplyTo.Tell(new NoteNotStored(Protocol.Replies.BoardFull(_maxNotes), store.Correlation));
+            return;
+        }
+        var added = new NoteAdded(_nextId++, store.Text, store.Key);
+        _awaiting[added.Id] = [store];
+        if (added.Key is not null)
+            _writing[added.Key] = added;
+        PersistAsync(added, OnPersisted);
+    }
+
+    /// <summary>
+    /// The note is in the journal: it goes on the board at once (so the board always holds what
+    /// Akka.Persistence has confirmed, and a snapshot's sequence number is its last note's), but its
+    /// requests hear their id, and reads see it, only once every note confirmed by then is looked at
+    /// together (<see cref="AcknowledgeWritten"/>, told to itself behind the journal's confirmations
+    /// of one write): the database's file is checked once per commit, not once per note.
+    /// </summary>
+    private void OnPersisted(NoteAdded persisted)
+    {
+        _board = _board.Apply(persisted, WallClockMs);
+        if (persisted.Key is not null)
+            _writing.Remove(persisted.Key);
+        if (_written.Count == 0)
+            Self.Tell(AcknowledgeWritten.Instance);
+        _written.Add(persisted);
+        // A snapshot holds the whole board: never start one while the last is still being written.
+        if (!_snapshotting && SnapshotDue(persisted.Id, _snapshotHolds, _snapshotEvery))
+        {
+            _snapshotting = true;
+            _snapshotSaving = persisted.Id;
+            SaveSnapshot(_board.ToSnapshot());
+        }
+    }
+
+    /// <summary>Every request for the notes confirmed since the last acknowledgement hears its id, and reads see them.</summary>
+    private void Acknowledge()
+    {
+        if (_database?.FileLost() is { } lost)
+        {
+            // Written, but to a file the server will not read again: not kept, so not acknowledged.
+            // Recovery then finds fewer notes than were acknowledged, and the supervisor refuses writes.
+            _written.Clear();
+            Fail(lost);
+            Context.Stop(Self);
+            return;
+        }
+        foreach (var written in _written)
+        {
+            if (_awaiting.Remove(written.Id, out var requests))
+            {
+                foreach (var request in requests)
+                    request.ReplyTo.Tell(new NoteStored(written.Id, request.Correlation));
+            }
+        }
+        _written.Clear();
+        _acknowledged = _board;
+        StopIfDrained();
+        if (!_wroteOnce)
+        {
+            _wroteOnce = true;
+            _owner.Tell(NotesStoreSupervisor.StoreWrote.Instance);
+        }
+    }
+
+    /// <summary>
+    /// When a key was stored, for how long the board remembers it (a day): the wall clock, as only a
+    /// retention reads it. Moved to another node, the store sees the keys' times on that node's clock.
+    /// </summary>
+    private static long WallClockMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Whether a board of <paramref name="notes"/> notes is due for a snapshot when the last held
+    /// <paramref name="lastHeld"/>: once it has doubled, and grown by <paramref name="atLeast"/> notes,
+    /// but at the latest <see cref="MostEventsReplayed"/> notes after the last.
+    /// </summary>
+    internal static bool SnapshotDue(long notes, long lastHeld, int atLeast) =>
+        notes - lastHeld >= Math.Max(atLeast, Math.Min(lastHeld, MostEventsReplayed));
+
+    /// <summary>
+    /// The most events a recovery replays after its snapshot: at most about 3.5 s on this machine
+    /// (35 µs an event), so a store that moves to another node is back in time; a board of a million
+    /// notes recovered in 3.7 s (BENCHMARKS.md). Such a board writes a snapshot every 100,000 notes.
+    /// </summary>
+    internal const int MostEventsReplayed = 100_000;
+
+    /// <summary>Told to itself on the first note the journal confirms after an acknowledgement.</summary>
+    private sealed class AcknowledgeWritten
+    {
+        public static readonly AcknowledgeWritten Instance = new();
+        private AcknowledgeWritten() { }
+    }
+
+    private Note? Writing(string key) => _writing.TryGetValue(key, out var added) ? new Note(added.Id, added.Text) : null;
+
+    /// <summary>A snapshot saved or not, old ones deleted or not: the next may start.</summary>
+    private void ReceiveSnapshotReplies()
+    {
+            Command<SaveSnapshotSuccess>(saved =>
+            {
+                _snapshotting = false;
+                _snapshotHolds = _snapshotSaving;
+                DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+            });
+            Command<SaveSnapshotFailure>(failed =>
+            {
+                _snapshotting = false;
+                _log.Warning("notes snapshot not saved: {0}", failed.Cause.Message);
+            });
+            Command<DeleteSnapshotsSuccess>(_ => { });
+            Command<DeleteSnapshotsFailure>(failed => _log.Warning("old notes snapshots not deleted: {0}", failed.Cause.Message));
+    }
+}
