@@ -31,6 +31,8 @@ public static class ServerHosting
     {
         var prepared = ServiceCatalog.Prepare(settings);
         var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings, prepared.NotesDatabase) : Config.Empty;
+        if (prepared.NotesDatabase is { } notesDatabase)
+            notesDatabase.HoldsJournal = notesDatabase.IsJournalIn(hocon.WithFallback(persistence));
         ClusterTls? tls;
         try
         {

@@ -23,7 +23,7 @@ public sealed record JournalBoard(string Identity, string Where)
     public static JournalBoard? Of(Config akka, NotesDatabase? database)
     {
         var connection = akka.GetString($"{JournalKey}.connection-string", "");
-        if (database is not null && connection == database.ConnectionString)
+        if (database is not null && database.IsJournalIn(akka))
             return new JournalBoard(database.BoardIdentity, database.Path);
         return akka.GetString($"{JournalKey}.provider-name", "").StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase)
             ? OfPostgres(connection)

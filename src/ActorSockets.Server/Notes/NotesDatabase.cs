@@ -31,6 +31,16 @@ public sealed class NotesDatabase : IDisposable
         _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
     }
 
+    /// <summary>
+    /// Whether the journal writes to this file: set by the host once it knows the journal's settings
+    /// (a config file may put the journal in PostgreSQL, and the file then holds no note).
+    /// </summary>
+    public bool HoldsJournal { get; set; } = true;
+
+    /// <summary>Whether <paramref name="akka"/> configures Akka.Persistence.Sql's journal on this file.</summary>
+    public bool IsJournalIn(Akka.Configuration.Config akka) =>
+        akka.GetString("akka.persistence.journal.sql.connection-string", "") == ConnectionString;
+
     /// <summary>Cluster mode: the lock goes with the store, to whichever node runs it (<see cref="Claim"/>).</summary>
     public bool IsShared => _lock is null;
 
@@ -95,6 +105,8 @@ public sealed class NotesDatabase : IDisposable
     /// </summary>
     public string? FileLost()
     {
+        if (!HoldsJournal)
+            return null;
         // Linux names an open file's current path, with " (deleted)" once it is gone.
         var descriptor = $"/proc/self/fd/{_file.SafeFileHandle.DangerousGetHandle()}";
         var named = File.Exists(descriptor) ? new FileInfo(descriptor).LinkTarget == Path : File.Exists(Path);

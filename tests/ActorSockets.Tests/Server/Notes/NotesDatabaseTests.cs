@@ -47,6 +47,36 @@ public sealed class NotesDatabaseTests : IDisposable
         Assert.Equal("wal", Pragma(database.ConnectionString, "journal_mode"));
     }
 
+    [Fact]
+    public void A_database_file_deleted_or_replaced_is_lost_unless_the_journal_is_elsewhere()
+    {
+        var path = _folder.File("notes.db");
+        using var database = NotesDatabase.Open(path);
+        Assert.Null(database.FileLost());
+
+        File.Move(path, path + ".moved");
+        File.WriteAllText(path, "");
+        Assert.NotNull(database.FileLost()); // another file under the same name
+        File.Delete(path);
+        Assert.NotNull(database.FileLost());
+        File.Move(path + ".moved", path);
+        Assert.Null(database.FileLost()); // back where it was
+
+        File.Delete(path);
+        database.HoldsJournal = false; // the journal is in PostgreSQL: this file holds no note
+        Assert.Null(database.FileLost());
+    }
+
+    [Fact]
+    public void The_journal_is_in_the_file_only_when_its_connection_string_names_it()
+    {
+        using var database = NotesDatabase.Open(_folder.File("notes.db"));
+        Assert.True(database.IsJournalIn(ActorSockets.Server.Notes.NotesPersistence.For(
+            ActorSockets.Protocol.Settings.SettingsReader.Read(new Dictionary<string, string>()), database)));
+        Assert.False(database.IsJournalIn(Akka.Configuration.ConfigurationFactory.ParseString(
+            "akka.persistence.journal.sql.connection-string = \"Host=db;Database=notes\"")));
+    }
+
     /// <summary>SQLite's <c>synchronous = FULL</c>: the log is synced at every commit (NORMAL, 1, syncs it only at checkpoints).</summary>
     private const string FullSync = "2";
 
