@@ -60,9 +60,8 @@ public sealed partial class NotesStoreActor
             Self.Tell(AcknowledgeWritten.Instance);
         _written.Add(persisted);
         // A snapshot holds the whole board: never start one while the last is still being written.
-        if (!_snapshotting && SnapshotDue(persisted.Id, _snapshotHolds, _snapshotEvery))
+        if (_snapshotSaving is null && SnapshotDue(persisted.Id, _snapshotHolds, _snapshotEvery))
         {
-            _snapshotting = true;
             _snapshotSaving = persisted.Id;
             SaveSnapshot(_board.ToSnapshot());
         }
@@ -131,18 +130,18 @@ public sealed partial class NotesStoreActor
     /// <summary>A snapshot saved or not, old ones deleted or not: the next may start.</summary>
     private void ReceiveSnapshotReplies()
     {
-            Command<SaveSnapshotSuccess>(saved =>
-            {
-                _snapshotting = false;
-                _snapshotHolds = _snapshotSaving;
-                DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
-            });
-            Command<SaveSnapshotFailure>(failed =>
-            {
-                _snapshotting = false;
-                _log.Warning("notes snapshot not saved: {0}", failed.Cause.Message);
-            });
-            Command<DeleteSnapshotsSuccess>(_ => { });
-            Command<DeleteSnapshotsFailure>(failed => _log.Warning("old notes snapshots not deleted: {0}", failed.Cause.Message));
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            _snapshotHolds = _snapshotSaving ?? _snapshotHolds;
+            _snapshotSaving = null;
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failed =>
+        {
+            _snapshotSaving = null;
+            _log.Warning("notes snapshot not saved: {0}", failed.Cause.Message);
+        });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failed => _log.Warning("old notes snapshots not deleted: {0}", failed.Cause.Message));
     }
 }

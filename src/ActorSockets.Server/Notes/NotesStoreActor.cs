@@ -46,9 +46,10 @@ public sealed partial class NotesStoreActor : ReceivePersistentActor
     /// <summary>The board as far as it is acknowledged: what reads see, and what the owner is told on a stop.</summary>
     private NotesBoard _acknowledged = NotesBoard.Empty;
     private long _nextId = 1;
-    private bool _snapshotting;
-    /// <summary>How many notes the last snapshot held (recovered or saved), and the one being saved.</summary>
-    private long _snapshotHolds, _snapshotSaving;
+    /// <summary>How many notes the last snapshot held (recovered or saved).</summary>
+    private long _snapshotHolds;
+    /// <summary>How many notes the snapshot being saved holds; null while none is.</summary>
+    private long? _snapshotSaving;
     /// <summary>Notes the journal has confirmed, not yet acknowledged (<see cref="Acknowledge()"/>).</summary>
     private readonly List<NoteAdded> _written = [];
     /// <summary>Told to stop once the notes being written are answered (<see cref="Drain"/>).</summary>

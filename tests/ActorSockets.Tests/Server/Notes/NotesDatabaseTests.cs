@@ -31,7 +31,7 @@ public sealed class NotesDatabaseTests : IDisposable
         using (var earlier = NotesDatabase.Open(path)) { }
         var connectionString = $"Data Source={path};Pooling=False";
         Assert.Equal("delete", Pragma(connectionString, "journal_mode = DELETE"));
-        Execute(connectionString, "CREATE TABLE kept (text TEXT); INSERT INTO kept VALUES ('a note')");
+        Scalar(connectionString, "CREATE TABLE kept (text TEXT); INSERT INTO kept VALUES ('a note')");
 
         using var database = NotesDatabase.Open(path);
 
@@ -82,6 +82,7 @@ public sealed class NotesDatabaseTests : IDisposable
 
     private static string? Pragma(string connectionString, string pragma) => Scalar(connectionString, $"PRAGMA {pragma}");
 
+    /// <summary>Runs every statement of <paramref name="sql"/>; the first value the first returns, if any.</summary>
     private static string? Scalar(string connectionString, string sql)
     {
         using var connection = new SqliteConnection(connectionString);
@@ -89,14 +90,5 @@ public sealed class NotesDatabaseTests : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar()?.ToString();
-    }
-
-    private static void Execute(string connectionString, string sql)
-    {
-        using var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }
