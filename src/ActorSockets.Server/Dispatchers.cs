@@ -4,14 +4,14 @@ namespace ActorSockets.Server;
 /// The server's dispatchers, their ids and their HOCON in one place, below every folder: actors of
 /// any folder name a dispatcher here and depend on nothing else for it. The default dispatcher
 /// (sockets and sessions) runs mailboxes on the thread that scheduled them
-/// (<see cref="Hosting.SameThreadExecutor"/>); what may block, or must never wait behind sockets'
+/// (<see cref="SameThreadExecutor"/>); what may block, or must never wait behind sockets'
 /// work, runs on one of these, each with threads of its own.
 /// </summary>
 public static class Dispatchers
 {
     /// <summary>
-    /// For actors that may block or run long: the logger, the notes store and its journal's streams,
-    /// the chat operator, the live view. Two threads of its own, so a stalled database or terminal
+    /// For actors that may block or run long: the logger, Akka.Persistence.Sql's journal streams
+    /// (another database than ours), the chat operator, the live view. Two threads of its own, so a stalled database or terminal
     /// takes neither a socket's thread nor the whole pool.
     /// </summary>
     public const string Background = "actor-sockets-background-dispatcher";

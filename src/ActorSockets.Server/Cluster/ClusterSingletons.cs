@@ -28,8 +28,7 @@ public static class ClusterSingletons
         var cluster = Akka.Cluster.Cluster.Get(system);
         var majority = new MajorityView(cluster);
         var store = NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, database, board?.Identity,
-                majority.Fence(board is null ? null : () => BoardCheckActor.HoldingAnotherBoard(cluster, board.Identity)?.Address.ToString()), maxNotes)
-            .WithDispatcher(Dispatchers.Background);
+                majority.Fence(board is null ? null : () => BoardCheckActor.HoldingAnotherBoard(cluster, board.Identity)?.Address.ToString()), maxNotes);
         var proxy = Start(system, "notes-store", store, NotesStoreSupervisor.HandOver.Instance, ClusterSingletonProxySettings.Create(system));
         if (board is not null)
             system.ActorOf(BoardCheckActor.Props(board.Identity, board.Where), "board-check");

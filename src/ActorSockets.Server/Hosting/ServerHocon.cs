@@ -43,7 +43,7 @@ public static class ServerHocon
           scheduler.tick-duration = 100ms
           # Mailboxes run on the thread that scheduled them (SameThreadExecutor): a request is read,
           # served and written on the socket engine's thread, with no hand-off between threads.
-          actor.default-dispatcher.executor = "ActorSockets.Server.Hosting.SameThreadExecutorConfigurator, ActorSockets.Server"
+          actor.default-dispatcher.executor = "ActorSockets.Server.SameThreadExecutorConfigurator, ActorSockets.Server"
           # Writing log lines may block (a paused terminal, a slow pipe): never on a socket's thread.
           loggers-dispatcher = {{Dispatchers.Background}}
           coordinated-shutdown {

@@ -30,7 +30,7 @@ public static class ServerHosting
     public static IServiceCollection AddActorSocketsServer(this IServiceCollection services, Config hocon, ActorSocketsSettings settings)
     {
         var prepared = ServiceCatalog.Prepare(settings);
-        var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings, prepared.NotesDatabase) : Config.Empty;
+        var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings, prepared.NotesDatabase, hocon) : Config.Empty;
         if (prepared.NotesDatabase is { } notesDatabase)
             notesDatabase.HoldsJournal = notesDatabase.IsJournalIn(hocon.WithFallback(persistence));
         ClusterTls? tls;

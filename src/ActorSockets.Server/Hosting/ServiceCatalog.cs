@@ -63,7 +63,7 @@ public static class ServiceCatalog
             case ServiceKind.Notes when settings.ClusterEnabled:
                 return new NotesService(Cluster.ClusterSingletons.StartNotesStore(system, prepared.NotesDatabase, prepared.Board, settings.NotesMaxNotes), NodeClock.Of(system));
             case ServiceKind.Notes:
-                return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, prepared.NotesDatabase, maxNotes: settings.NotesMaxNotes).WithDispatcher(Dispatchers.Background), "notes-store"), NodeClock.Of(system));
+                return new NotesService(system.ActorOf(NotesStoreSupervisor.Props(ServerTuning.SnapshotEvery, prepared.NotesDatabase, maxNotes: settings.NotesMaxNotes), "notes-store"), NodeClock.Of(system));
             case ServiceKind.Chat:
                 var keys = prepared.ChatKeys!;
                 system.Log.Info("chat server key {0} ({1} bits, {2}{3}); responder {4}", keys.Fingerprint, keys.Bits,

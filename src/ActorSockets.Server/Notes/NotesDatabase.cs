@@ -36,9 +36,10 @@ public sealed partial class NotesDatabase : IDisposable
     /// </summary>
     public bool HoldsJournal { get; set; } = true;
 
-    /// <summary>Whether <paramref name="akka"/> configures Akka.Persistence.Sql's journal on this file.</summary>
+    /// <summary>Whether the journal <paramref name="akka"/> configures (ours or Akka.Persistence.Sql's) is on this file.</summary>
     public bool IsJournalIn(Akka.Configuration.Config akka) =>
-        akka.GetString("akka.persistence.journal.sql.connection-string", "") == ConnectionString;
+        akka.GetString("akka.persistence.journal.plugin", "") is { Length: > 0 } plugin &&
+        akka.GetString($"{plugin}.connection-string", "") == ConnectionString;
 
     /// <summary>Cluster mode: the lock goes with the store, to whichever node runs it (<see cref="Claim"/>).</summary>
     public bool IsShared => _lock is null;

@@ -11,8 +11,13 @@ namespace ActorSockets.Server.Notes;
 public static class NotesPersistence
 {
 
-    /// <summary>The HOCON for the configured store: in memory, or the SQLite file of <paramref name="database"/>.</summary>
-    public static Config For(ActorSocketsSettings settings, NotesDatabase? database)
+    /// <summary>
+    /// The HOCON for the configured store: in memory, or the SQLite file of <paramref name="database"/>,
+    /// whose journal is ours (<see cref="SqliteJournal"/>) unless <paramref name="configured"/>, the
+    /// config file, chose one: a plugin of its own, or Akka.Persistence.Sql's journal on another
+    /// database (PostgreSQL, say).
+    /// </summary>
+    public static Config For(ActorSocketsSettings settings, NotesDatabase? database, Config configured)
     {
         if (settings.NotesStore == NotesStoreKind.Memory || database is null)
         {
@@ -23,10 +28,15 @@ public static class NotesPersistence
         }
 
         var connection = System.Text.Json.JsonSerializer.Serialize(database.ConnectionString);
-        return ConfigurationFactory.ParseString($$"""
+        var stores = ConfigurationFactory.ParseString($$"""
             akka.persistence {
               journal {
-                plugin = "akka.persistence.journal.sql"
+                {{SqliteJournal.PluginId["akka.persistence.journal.".Length..]}} {
+                  class = "{{typeof(SqliteJournal).FullName}}, {{typeof(SqliteJournal).Assembly.GetName().Name}}"
+                  # The journal actor only hands work to its connection's thread, which answers the board.
+                  plugin-dispatcher = "akka.actor.default-dispatcher"
+                  connection-string = {{connection}}
+                }
                 sql {
                   connection-string = {{connection}}, provider-name = "SQLite.MS", auto-initialize = on
                   # The journal writes through an Akka stream; SQLite's "async" calls complete on the
@@ -41,5 +51,9 @@ public static class NotesPersistence
             }
             """).WithFallback(ConfigurationFactory.ParseString(Dispatchers.Hocon))
             .WithFallback(NotesSerialization.Hocon).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
+        var ours = !configured.HasPath("akka.persistence.journal.plugin") &&
+                   configured.WithFallback(stores).GetString("akka.persistence.journal.sql.connection-string") == database.ConnectionString;
+        var journal = ours ? SqliteJournal.PluginId : "akka.persistence.journal.sql";
+        return ConfigurationFactory.ParseString($"akka.persistence.journal.plugin = \"{journal}\"").WithFallback(stores);
     }
 }

@@ -21,7 +21,7 @@ public sealed class JournalBoardTests : IDisposable
     public void A_journal_in_our_SQLite_file_holds_the_files_board()
     {
         using var database = NotesDatabase.OpenShared(_folder.File("notes.db"));
-        var akka = ConfigurationFactory.ParseString($"akka.persistence.journal.sql.connection-string = \"{database.ConnectionString}\"");
+        var akka = NotesPersistence.For(SettingsReader.Read(new Dictionary<string, string>()), database, Config.Empty);
         Assert.Equal(new JournalBoard(database.BoardIdentity, database.Path), JournalBoard.Of(akka, database));
         Assert.Matches("^[0-9a-f]{32}$", database.BoardIdentity);
     }

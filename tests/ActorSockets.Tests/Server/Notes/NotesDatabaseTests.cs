@@ -1,3 +1,4 @@
+using Akka.Configuration;
 using ActorSockets.Server.Notes;
 using ActorSockets.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -68,13 +69,27 @@ public sealed class NotesDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void The_journal_is_in_the_file_only_when_its_connection_string_names_it()
+    public void The_journal_is_ours_in_the_file_unless_the_config_file_puts_it_elsewhere()
     {
         using var database = NotesDatabase.Open(_folder.File("notes.db"));
-        Assert.True(database.IsJournalIn(ActorSockets.Server.Notes.NotesPersistence.For(
-            ActorSockets.Protocol.Settings.SettingsReader.Read(new Dictionary<string, string>()), database)));
-        Assert.False(database.IsJournalIn(Akka.Configuration.ConfigurationFactory.ParseString(
-            "akka.persistence.journal.sql.connection-string = \"Host=db;Database=notes\"")));
+        var settings = ActorSockets.Protocol.Settings.SettingsReader.Read(new Dictionary<string, string>());
+
+        var byDefault = NotesPersistence.For(settings, database, Config.Empty);
+        Assert.Equal(SqliteJournal.PluginId, byDefault.GetString("akka.persistence.journal.plugin"));
+        Assert.True(database.IsJournalIn(byDefault));
+
+        // The way hocon/notes-tcp.conf shows: Akka.Persistence.Sql's journal on PostgreSQL.
+        var postgres = ConfigurationFactory.ParseString(
+            "akka.persistence.journal.sql { connection-string = \"Host=db;Database=notes\", provider-name = \"PostgreSQL.15\" }");
+        var elsewhere = postgres.WithFallback(NotesPersistence.For(settings, database, postgres));
+        Assert.Equal("akka.persistence.journal.sql", elsewhere.GetString("akka.persistence.journal.plugin"));
+        Assert.False(database.IsJournalIn(elsewhere));
+
+        // Akka.Persistence.Sql's journal chosen by name, on this file: it is still the file's.
+        var chosen = ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.sql\"");
+        var sqlHere = chosen.WithFallback(NotesPersistence.For(settings, database, chosen));
+        Assert.Equal("akka.persistence.journal.sql", sqlHere.GetString("akka.persistence.journal.plugin"));
+        Assert.True(database.IsJournalIn(sqlHere));
     }
 
     /// <summary>SQLite's <c>synchronous = FULL</c>: the log is synced at every commit (NORMAL, 1, syncs it only at checkpoints).</summary>

@@ -25,7 +25,7 @@ public sealed class NotesSerializationSpecs : TestKit
     public NotesSerializationSpecs(ITestOutputHelper output) : this(new TempFolder(), output) { }
 
     private NotesSerializationSpecs(TempFolder folder, ITestOutputHelper output)
-        : base(NotesPersistence.For(TestSettings.Create("service=notes"), CopyFixture(folder, out var database)), output: output)
+        : base(NotesPersistence.For(TestSettings.Create("service=notes"), CopyFixture(folder, out var database), Akka.Configuration.Config.Empty), output: output)
     {
         _folder = folder;
         _database = database;

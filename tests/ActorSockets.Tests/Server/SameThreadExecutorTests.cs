@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using ActorSockets.Server.Hosting;
+using ActorSockets.Server;
 using Akka.Dispatch;
 
-namespace ActorSockets.Tests.Server.Hosting;
+namespace ActorSockets.Tests.Server;
 
 /// <summary>
 /// The default dispatcher's executor: runs work on the calling thread when that is a socket or pool
@@ -56,6 +56,37 @@ public class SameThreadExecutorTests
         var (ranOn, onPool) = await ran.Task.WaitAsync(Wait);
         Assert.NotEqual(caller, ranOn);
         Assert.True(onPool);
+    }
+
+    /// <summary>
+    /// The notes journal's thread: a commit's continuation sends one confirmation per note; run as
+    /// each is sent, the board would take them one at a time. They wait for the work, then run here.
+    /// </summary>
+    [Fact]
+    public void A_thread_of_our_own_runs_what_its_work_schedules_after_that_work_on_itself_and_its_failure_comes_after()
+    {
+        var order = new List<string>();
+        int caller = 0, ranOn = 0;
+        var thread = new Thread(() =>
+        {
+            caller = Environment.CurrentManagedThreadId;
+            var failure = Record.Exception(() => SameThreadExecutor.RunAsDrain(() =>
+            {
+                foreach (var note in new[] { "first", "second" })
+                    _executor.Execute(new ActionRunnable(() =>
+                    {
+                        ranOn = Environment.CurrentManagedThreadId;
+                        order.Add(note);
+                    }));
+                order.Add("work done");
+                throw new InvalidOperationException("the commit failed");
+            }));
+            order.Add($"then: {failure?.Message}");
+        }) { Name = "like the notes journal's" };
+        thread.Start();
+        Assert.True(thread.Join(Wait));
+        Assert.Equal(["work done", "first", "second", "then: the commit failed"], order);
+        Assert.Equal(caller, ranOn);
     }
 
     [Fact]

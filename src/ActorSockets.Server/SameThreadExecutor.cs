@@ -1,7 +1,7 @@
 using Akka.Configuration;
 using Akka.Dispatch;
 
-namespace ActorSockets.Server.Hosting;
+namespace ActorSockets.Server;
 
 /// <summary>
 /// The executor of Akka's default dispatcher: it runs an actor's mailbox on the thread that
@@ -23,9 +23,10 @@ namespace ActorSockets.Server.Hosting;
 /// <para>Nothing escapes: an exception thrown out of a mailbox run (Akka catches actors' own
 /// failures, so this would be a bug in Akka or in us) is written to standard error and the drain
 /// goes on. Thrown into .NET's socket engine it would end the process.</para>
-/// <para>Everything that may block (logging, the notes store and its journal, the chat operator)
-/// runs on <see cref="Dispatchers.Background"/> instead, and the chat's RSA work on its own
-/// dispatcher (<see cref="Dispatchers"/>).</para>
+/// <para>Everything that may block (logging, the chat operator) runs on
+/// <see cref="Dispatchers.Background"/> instead, the chat's RSA work on its own dispatcher
+/// (<see cref="Dispatchers"/>), and the notes journal's SQLite calls on its own thread, which runs
+/// what a commit answers through <see cref="RunAsDrain"/>.</para>
 /// </remarks>
 public sealed class SameThreadExecutor : ExecutorService
 {
@@ -54,31 +55,53 @@ public sealed class SameThreadExecutor : ExecutorService
 
     public override void Shutdown() { }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on this thread as a drain: the mailboxes it schedules wait until
+    /// it returns, then run here in turn. For a thread of our own whose one piece of work sends many
+    /// messages (the notes journal's: a commit's confirmations, one per note): run as each is sent,
+    /// every one would go down to its socket before the next is sent, and the board would
+    /// acknowledge its notes one at a time. What <paramref name="work"/> throws is thrown after the drain.
+    /// </summary>
+    public static void RunAsDrain(Action work)
+    {
+        if (t_draining)
+            work();
+        else
+            DrainAfter(work);
+    }
+
     private static bool MayRunInline(Thread thread) => thread.IsThreadPoolThread || thread.Name == SocketEngineThreadName;
 
-    private static void Drain(IRunnable first)
+    private static void Drain(IRunnable first) => DrainAfter(() => RunGuarded(first));
+
+    private static void DrainAfter(Action first)
     {
         var pending = t_pending ??= new Queue<IRunnable>();
         t_draining = true;
         try
         {
-            RunGuarded(first);
-            for (var runs = 1; pending.TryDequeue(out var next); runs++)
-            {
-                if (runs == MaxRunsPerDrain)
-                {
-                    // The rest goes to the pool, where each drains on a pool thread (inline there).
-                    HandToPool(next);
-                    while (pending.TryDequeue(out var more))
-                        HandToPool(more);
-                    return;
-                }
-                RunGuarded(next);
-            }
+            first();
         }
         finally
         {
+            RunPending(pending);
             t_draining = false;
+        }
+    }
+
+    private static void RunPending(Queue<IRunnable> pending)
+    {
+        for (var runs = 1; pending.TryDequeue(out var next); runs++)
+        {
+            if (runs == MaxRunsPerDrain)
+            {
+                // The rest goes to the pool, where each drains on a pool thread (inline there).
+                HandToPool(next);
+                while (pending.TryDequeue(out var more))
+                    HandToPool(more);
+                return;
+            }
+            RunGuarded(next);
         }
     }
 

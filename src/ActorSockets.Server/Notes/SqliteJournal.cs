@@ -1,0 +1,140 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using Microsoft.Data.Sqlite;
+
+namespace ActorSockets.Server.Notes;
+
+/// <summary>
+/// The notes board's journal on its SQLite file: an Akka.Persistence journal plugin that writes
+/// the rows Akka.Persistence.Sql writes, in the same table, through one connection on one thread
+/// (<see cref="SqliteJournalConnection"/>) with a prepared INSERT. Each batch the board hands over
+/// (every note that arrived while the last commit ran) is one transaction and one fsync.
+/// </summary>
+/// <remarks>
+/// Why not Akka.Persistence.Sql's journal, which the snapshot store and PostgreSQL still use: on
+/// SQLite it spent more CPU on each note than the rest of the server (linq2db building the query,
+/// a stream per write, a pooled connection opened per batch; BENCHMARKS.md, "Durable notes"),
+/// and the board's writes are one table's appends. The rows are its rows, so a database goes back
+/// and forth between the two journals by configuration alone.
+/// </remarks>
+public sealed class SqliteJournal : AsyncWriteJournal
+{
+    /// <summary>Where the plugin's HOCON lives (<see cref="NotesPersistence"/>).</summary>
+    public const string PluginId = "akka.persistence.journal.notes-sqlite";
+
+    private readonly SqliteJournalConnection _connection;
+    private readonly Akka.Serialization.Serialization _serialization = Context.System.Serialization;
+
+    public SqliteJournal(Config config) =>
+        _connection = new SqliteJournalConnection(config.GetString("connection-string"));
+
+    protected override Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var rows = new List<JournalRow>();
+        var rejections = new List<Exception?>();
+        foreach (var write in messages)
+        {
+            // A write that cannot be serialized is refused alone (Akka.Persistence's contract); the rest is written.
+            try
+            {
+                var serialized = ((IImmutableList<IPersistentRepresentation>)write.Payload).Select(Row).ToList();
+                rows.AddRange(serialized);
+                rejections.Add(null);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                rejections.Add(e);
+            }
+        }
+        // null: every write succeeded (Akka.Persistence's contract), else one entry per write.
+        IImmutableList<Exception?>? result = rejections.Any(rejection => rejection is not null) ? rejections.ToImmutableList() : null;
+        return rows.Count == 0 ? Task.FromResult(result!) : AppendThen(rows, result!);
+    }
+
+    /// <summary>Appends, then answers on the journal's thread: Akka only hands the results to its resequencer.</summary>
+    private async Task<IImmutableList<Exception?>> AppendThen(List<JournalRow> rows, IImmutableList<Exception?> result)
+    {
+        await _connection.Append(rows).ConfigureAwait(false);
+        return result;
+    }
+
+    public override Task ReplayMessagesAsync(
+        IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max,
+        Action<IPersistentRepresentation> recoveryCallback) =>
+        _connection.Run(connection =>
+        {
+            using var select = connection.CreateCommand();
+            select.CommandText = """
+                SELECT sequence_number, created, message, manifest, identifier, writer_uuid FROM journal
+                WHERE persistence_id = $id AND sequence_number >= $from AND sequence_number <= $to AND deleted = 0
+                ORDER BY sequence_number LIMIT $max
+                """;
+            select.Parameters.AddWithValue("$id", persistenceId);
+            select.Parameters.AddWithValue("$from", fromSequenceNr);
+            select.Parameters.AddWithValue("$to", toSequenceNr);
+            select.Parameters.AddWithValue("$max", max);
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+                recoveryCallback(Replayed(persistenceId, reader));
+            return true;
+        });
+
+    public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken) =>
+        _connection.Run(connection =>
+        {
+            using var select = connection.CreateCommand();
+            // Deleted rows count: the highest is kept, marked, so that numbers are never handed out twice.
+            select.CommandText = "SELECT MAX(sequence_number) FROM journal WHERE persistence_id = $id AND sequence_number >= $from";
+            select.Parameters.AddWithValue("$id", persistenceId);
+            select.Parameters.AddWithValue("$from", fromSequenceNr);
+            return select.ExecuteScalar() is long highest ? highest : 0L;
+        });
+
+    /// <summary>As Akka.Persistence.Sql deletes: marks the rows, then removes all but the highest marked.</summary>
+    protected override Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken) =>
+        _connection.Run(connection =>
+        {
+            using var transaction = connection.BeginTransaction();
+            using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = """
+                UPDATE journal SET deleted = 1 WHERE persistence_id = $id AND sequence_number <= $to;
+                DELETE FROM journal WHERE persistence_id = $id AND sequence_number <= $to AND sequence_number <
+                    (SELECT MAX(sequence_number) FROM journal WHERE persistence_id = $id AND deleted = 1);
+                """;
+            delete.Parameters.AddWithValue("$id", persistenceId);
+            delete.Parameters.AddWithValue("$to", toSequenceNr);
+            delete.ExecuteNonQuery();
+            transaction.Commit();
+            return true;
+        });
+
+    protected override void PostStop()
+    {
+        _connection.Dispose();
+        base.PostStop();
+    }
+
+    private JournalRow Row(IPersistentRepresentation persistent)
+    {
+        if (persistent.Payload is Tagged)
+            throw new NotSupportedException("the notes journal keeps no tags");
+        var serializer = _serialization.FindSerializerFor(persistent.Payload);
+        var created = persistent.Timestamp == 0 ? DateTime.UtcNow.Ticks : persistent.Timestamp;
+        return new JournalRow(
+            persistent.PersistenceId, persistent.SequenceNr, created, serializer.ToBinary(persistent.Payload),
+            Akka.Serialization.Serialization.ManifestFor(serializer, persistent.Payload), serializer.Identifier, persistent.WriterGuid);
+    }
+
+    private Persistent Replayed(string persistenceId, SqliteDataReader row)
+    {
+        if (row.IsDBNull(4))
+            throw new NotSupportedException($"journal row {persistenceId} #{row.GetInt64(0)} names no serializer");
+        var payload = _serialization.Deserialize((byte[])row.GetValue(2), row.GetInt32(4), row.IsDBNull(3) ? "" : row.GetString(3));
+        return new Persistent(payload, row.GetInt64(0), persistenceId, row.IsDBNull(3) ? "" : row.GetString(3),
+            isDeleted: false, sender: ActorRefs.NoSender, writerGuid: row.IsDBNull(5) ? null : row.GetString(5), timestamp: row.GetInt64(1));
+    }
+}
