@@ -30,12 +30,13 @@ public static class ServerHosting
     public static IServiceCollection AddActorSocketsServer(this IServiceCollection services, Config hocon, ActorSocketsSettings settings)
     {
         var prepared = ServiceCatalog.Prepare(settings);
-        var persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings, prepared.NotesDatabase, hocon) : Config.Empty;
-        if (prepared.NotesDatabase is { } notesDatabase)
-            notesDatabase.HoldsJournal = notesDatabase.IsJournalIn(hocon.WithFallback(persistence));
+        Config persistence;
         ClusterTls? tls;
         try
         {
+            persistence = settings.Service == ServiceKind.Notes ? NotesPersistence.For(settings, prepared.NotesDatabase, hocon) : Config.Empty;
+            if (prepared.NotesDatabase is { } notesDatabase)
+                notesDatabase.HoldsJournal = notesDatabase.IsJournalIn(hocon.WithFallback(persistence));
             AkkaConfigCheck.Check(hocon.WithFallback(ServerHocon.Defaults).WithFallback(persistence), settings.ClusterEnabled);
             // Cluster mode: the node's certificate is checked now, so a problem is one line and exit 3.
             tls = ClusterTls.Load(settings, DateTimeOffset.UtcNow);

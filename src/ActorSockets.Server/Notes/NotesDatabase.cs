@@ -20,14 +20,14 @@ public sealed partial class NotesDatabase : IDisposable
     private const string Key = "actor-sockets.notes.sqlite-path";
     private readonly FileStream? _lock;
     /// <summary>The database file itself, held open for the server's life so that <see cref="FileLost"/> can see whether its path still names it.</summary>
-    private readonly FileStream _file;
+    private readonly HeldFile _file;
 
     private NotesDatabase(string path, FileStream? ownership, string boardIdentity)
     {
         Path = path;
         _lock = ownership;
         BoardIdentity = boardIdentity;
-        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        _file = new HeldFile(path);
     }
 
     /// <summary>
@@ -99,19 +99,11 @@ public sealed partial class NotesDatabase : IDisposable
 
     /// <summary>
     /// Why a write to this database would not be kept, or null: its file was deleted, or moved or
-    /// replaced under the running server. A connection open on it goes on writing to the old file,
-    /// which nobody reads again; in rollback-journal mode SQLite itself refused such a write, in
-    /// write-ahead-log mode it does not, so the store asks this before it acknowledges.
+    /// replaced under the running server (<see cref="HeldFile"/>). The journal asks the same after
+    /// each commit; the store's supervisor asks this before it starts a board, so that a fresh board
+    /// is never started in a lost file's place.
     /// </summary>
-    public string? FileLost()
-    {
-        if (!HoldsJournal)
-            return null;
-        // Linux names an open file's current path, with " (deleted)" once it is gone.
-        var descriptor = $"/proc/self/fd/{_file.SafeFileHandle.DangerousGetHandle()}";
-        var named = File.Exists(descriptor) ? new FileInfo(descriptor).LinkTarget == Path : File.Exists(Path);
-        return named ? null : "the notes database file was deleted or replaced while the server ran";
-    }
+    public string? FileLost() => !HoldsJournal || _file.StillNamed() ? null : HeldFile.LostReason;
 
     /// <summary>What SQLite keeps beside a database: the rollback journal, the write-ahead log and its index.</summary>
     private static readonly string[] SideFiles = ["-journal", "-wal", "-shm"];

@@ -10,12 +10,14 @@ namespace ActorSockets.Server.Notes;
 /// </summary>
 public static class NotesPersistence
 {
+    private const string SqlJournal = "akka.persistence.journal.sql";
 
     /// <summary>
     /// The HOCON for the configured store: in memory, or the SQLite file of <paramref name="database"/>,
     /// whose journal is ours (<see cref="SqliteJournal"/>) unless <paramref name="configured"/>, the
     /// config file, chose one: a plugin of its own, or Akka.Persistence.Sql's journal on another
-    /// database (PostgreSQL, say).
+    /// database (PostgreSQL, say). Akka.Persistence.Sql's journal on the SQLite file itself is refused
+    /// (<see cref="SettingsException"/>): it would go on writing to a file deleted under the server.
     /// </summary>
     public static Config For(ActorSocketsSettings settings, NotesDatabase? database, Config configured)
     {
@@ -51,9 +53,14 @@ public static class NotesPersistence
             }
             """).WithFallback(ConfigurationFactory.ParseString(Dispatchers.Hocon))
             .WithFallback(NotesSerialization.Hocon).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
-        var ours = !configured.HasPath("akka.persistence.journal.plugin") &&
-                   configured.WithFallback(stores).GetString("akka.persistence.journal.sql.connection-string") == database.ConnectionString;
-        var journal = ours ? SqliteJournal.PluginId : "akka.persistence.journal.sql";
+        var onOurFile = configured.WithFallback(stores).GetString("akka.persistence.journal.sql.connection-string") == database.ConnectionString;
+        var chosen = configured.GetString("akka.persistence.journal.plugin", null);
+        if (onOurFile && chosen == SqlJournal)
+            throw new SettingsException(
+                $"config error: akka.persistence.journal.plugin = \"{SqlJournal}\" on the notes SQLite file {database.Path}: " +
+                "the journal on that file is the server's own (it refuses writes to a database deleted under it); " +
+                "remove the key, or point akka.persistence.journal.sql at another database");
+        var journal = onOurFile && chosen is null ? SqliteJournal.PluginId : SqlJournal;
         return ConfigurationFactory.ParseString($"akka.persistence.journal.plugin = \"{journal}\"").WithFallback(stores);
     }
 }

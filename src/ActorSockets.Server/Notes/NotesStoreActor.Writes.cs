@@ -6,7 +6,7 @@ using static ActorSockets.Server.Notes.NotesProtocol;
 
 namespace ActorSockets.Server.Notes;
 
-/// <summary>The board's writes: a note in, persisted, acknowledged once its commit is checked, and the snapshots that follow.</summary>
+/// <summary>The board's writes: a note in, persisted, acknowledged once its commit returned, and the snapshots that follow.</summary>
 public sealed partial class NotesStoreActor
 {
     private void Store(StoreNote store)
@@ -45,50 +45,27 @@ public sealed partial class NotesStoreActor
     }
 
     /// <summary>
-    /// The note is in the journal: it goes on the board at once (so the board always holds what
-    /// Akka.Persistence has confirmed, and a snapshot's sequence number is its last note's), but its
-    /// requests hear their id, and reads see it, only once every note confirmed by then is looked at
-    /// together (<see cref="AcknowledgeWritten"/>, told to itself behind the journal's confirmations
-    /// of one write): the database's file is checked once per commit, not once per note.
+    /// The note is in the journal (the commit that holds it returned, and found the database's file
+    /// still in place): it goes on the board, so the board always holds what Akka.Persistence has
+    /// confirmed and a snapshot's sequence number is its last note's; its requests hear their id,
+    /// and reads see it.
     /// </summary>
     private void OnPersisted(NoteAdded persisted)
     {
         _board = _board.Apply(persisted, WallClockMs);
         if (persisted.Key is not null)
             _writing.Remove(persisted.Key);
-        if (_written.Count == 0)
-            Self.Tell(AcknowledgeWritten.Instance);
-        _written.Add(persisted);
+        if (_awaiting.Remove(persisted.Id, out var requests))
+        {
+            foreach (var request in requests)
+                request.ReplyTo.Tell(new NoteStored(persisted.Id, request.Correlation));
+        }
         // A snapshot holds the whole board: never start one while the last is still being written.
         if (_snapshotSaving is null && SnapshotDue(persisted.Id, _snapshotHolds, _snapshotEvery))
         {
             _snapshotSaving = persisted.Id;
             SaveSnapshot(_board.ToSnapshot());
         }
-    }
-
-    /// <summary>Every request for the notes confirmed since the last acknowledgement hears its id, and reads see them.</summary>
-    private void Acknowledge()
-    {
-        if (_database?.FileLost() is { } lost)
-        {
-            // Written, but to a file the server will not read again: not kept, so not acknowledged.
-            // Recovery then finds fewer notes than were acknowledged, and the supervisor refuses writes.
-            _written.Clear();
-            Fail(lost);
-            Context.Stop(Self);
-            return;
-        }
-        foreach (var written in _written)
-        {
-            if (_awaiting.Remove(written.Id, out var requests))
-            {
-                foreach (var request in requests)
-                    request.ReplyTo.Tell(new NoteStored(written.Id, request.Correlation));
-            }
-        }
-        _written.Clear();
-        _acknowledged = _board;
         StopIfDrained();
         if (!_wroteOnce)
         {
@@ -117,13 +94,6 @@ public sealed partial class NotesStoreActor
     /// notes recovered in 3.7 s (BENCHMARKS.md). Such a board writes a snapshot every 100,000 notes.
     /// </summary>
     internal const int MostEventsReplayed = 100_000;
-
-    /// <summary>Told to itself on the first note the journal confirms after an acknowledgement.</summary>
-    private sealed class AcknowledgeWritten
-    {
-        public static readonly AcknowledgeWritten Instance = new();
-        private AcknowledgeWritten() { }
-    }
 
     private Note? Writing(string key) => _writing.TryGetValue(key, out var added) ? new Note(added.Id, added.Text) : null;
 

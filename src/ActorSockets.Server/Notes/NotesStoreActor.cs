@@ -34,33 +34,29 @@ public sealed partial class NotesStoreActor : ReceivePersistentActor
     /// <summary>Told when the store is ready, failing, healthy and stopped; nobody when it runs alone (tests).</summary>
     private readonly IActorRef _owner;
     private readonly NodeClock _clock = NodeClock.Of(Context.System);
-    /// <summary>The journal's SQLite database, if it is one: asked whether its file is still there before a note is acknowledged.</summary>
-    private readonly NotesDatabase? _database;
     private bool _wroteOnce;
     /// <summary>Who waits for the OK of each note being written (a retry with the same key waits for the same note).</summary>
     private readonly Dictionary<long, List<StoreNote>> _awaiting = [];
     /// <summary>Keys of notes being written, not yet on the board: a retry that overtakes the write finds them here.</summary>
     private readonly Dictionary<string, NoteAdded> _writing = [];
-    /// <summary>Every note the journal has confirmed (what a snapshot holds).</summary>
+    /// <summary>
+    /// Every note the journal has confirmed, each acknowledged as it was: what reads see, what a
+    /// snapshot holds, and what the owner is told on a stop (all durable, even part-way through recovery).
+    /// </summary>
     private NotesBoard _board = NotesBoard.Empty;
-    /// <summary>The board as far as it is acknowledged: what reads see, and what the owner is told on a stop.</summary>
-    private NotesBoard _acknowledged = NotesBoard.Empty;
     private long _nextId = 1;
     /// <summary>How many notes the last snapshot held (recovered or saved).</summary>
     private long _snapshotHolds;
     /// <summary>How many notes the snapshot being saved holds; null while none is.</summary>
     private long? _snapshotSaving;
-    /// <summary>Notes the journal has confirmed, not yet acknowledged (<see cref="Acknowledge()"/>).</summary>
-    private readonly List<NoteAdded> _written = [];
     /// <summary>Told to stop once the notes being written are answered (<see cref="Drain"/>).</summary>
     private bool _draining;
 
-    public NotesStoreActor(int snapshotEvery, IActorRef owner, NotesDatabase? database, int maxNotes)
+    public NotesStoreActor(int snapshotEvery, IActorRef owner, int maxNotes)
     {
         _snapshotEvery = snapshotEvery;
         _maxNotes = maxNotes;
         _owner = owner;
-        _database = database;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -74,27 +70,25 @@ public sealed partial class NotesStoreActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ =>
         {
             _nextId = _board.Count + 1;
-            _acknowledged = _board;
             _log.Debug("notes board recovered: {0} notes", _board.Count);
             _owner.Tell(new NotesStoreSupervisor.StoreReady(_board));
         });
 
         Command<StoreNote>(Store);
-        Command<AcknowledgeWritten>(_ => Acknowledge());
         Command<Drain>(_ =>
         {
             _draining = true;
             StopIfDrained();
         });
-        Command<GetNotes>(get => Read(_acknowledged, get));
+        Command<GetNotes>(get => Read(_board, get));
         ReceiveSnapshotReplies();
     }
 
     public override string PersistenceId => BoardPersistenceId;
 
     /// <summary>The store alone, reporting to <paramref name="owner"/> (nobody by default).</summary>
-    public static Props Props(int snapshotEvery, IActorRef? owner = null, NotesDatabase? database = null, int maxNotes = int.MaxValue) =>
-        Akka.Actor.Props.Create(() => new NotesStoreActor(snapshotEvery, owner ?? ActorRefs.Nobody, database, maxNotes));
+    public static Props Props(int snapshotEvery, IActorRef? owner = null, int maxNotes = int.MaxValue) =>
+        Akka.Actor.Props.Create(() => new NotesStoreActor(snapshotEvery, owner ?? ActorRefs.Nobody, maxNotes));
 
     /// <summary>Answers a read from <paramref name="board"/>: the store's and, while it is down, its supervisor's.</summary>
     internal static void Read(NotesBoard board, GetNotes get)
@@ -123,7 +117,7 @@ public sealed partial class NotesStoreActor : ReceivePersistentActor
     protected override void PostStop()
     {
         FailAwaiting("the notes store stopped");
-        _owner.Tell(new NotesStoreSupervisor.StoreStopped(_acknowledged));
+        _owner.Tell(new NotesStoreSupervisor.StoreStopped(_board));
         base.PostStop();
     }
 
@@ -155,6 +149,5 @@ public sealed partial class NotesStoreActor : ReceivePersistentActor
             request.ReplyTo.Tell(new NoteNotStored(reason, request.Correlation));
         _awaiting.Clear();
         _writing.Clear();
-        _written.Clear();
     }
 }

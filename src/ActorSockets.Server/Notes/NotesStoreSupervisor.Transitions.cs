@@ -69,7 +69,7 @@ public sealed partial class NotesStoreSupervisor
         _storeStartedMs = _clock.NowMs;
         // The board runs where its supervisor runs: on the default dispatcher in the server (it
         // never blocks: its journal's calls run on the journal's thread), wherever a test puts it.
-        _store = Context.ActorOf(NotesStoreActor.Props(_snapshotEvery, Self, _database, _maxNotes).WithDispatcher(Context.Props.Dispatcher), "board");
+        _store = Context.ActorOf(NotesStoreActor.Props(_snapshotEvery, Self, _maxNotes).WithDispatcher(Context.Props.Dispatcher), "board");
         Context.Watch(_store);
         // Requests handed to a board that then stops come back from the dead letters: listened to
         // while a board runs, and a moment after it stops.

@@ -25,11 +25,14 @@ internal sealed class SqliteJournalConnection : IDisposable
     private readonly BlockingCollection<Action> _work = new();
     private SqliteConnection? _connection;
     private SqliteCommand? _insert;
+    /// <summary>The database file, held while the connection is open: a commit to a file that is gone is no commit.</summary>
+    private HeldFile? _file;
 
     public SqliteJournalConnection(string connectionString)
     {
-        // Closing must close the file (no pool keeps it open), and a commit must reach the disk.
-        _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+        // Closing must close the file (no pool keeps it open), and a missing file is an error, not a
+        // new empty board (NotesDatabase made and checked it at start).
+        _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ConnectionString;
         new Thread(RunQueued) { IsBackground = true, Name = "notes-journal" }.Start();
     }
 
@@ -65,7 +68,11 @@ internal sealed class SqliteJournalConnection : IDisposable
         return done.Task;
     }
 
-    /// <summary>Appends <paramref name="rows"/> in one transaction: one commit, one fsync of the write-ahead log.</summary>
+    /// <summary>
+    /// Appends <paramref name="rows"/> in one transaction: one commit, one fsync of the write-ahead
+    /// log. Fails if the database's path no longer names the file written (<see cref="HeldFile"/>):
+    /// those rows would never be read again, so they must not be acknowledged.
+    /// </summary>
     public Task Append(IReadOnlyList<JournalRow> rows) => Run(connection =>
     {
         using var transaction = connection.BeginTransaction();
@@ -83,6 +90,8 @@ internal sealed class SqliteJournalConnection : IDisposable
             insert.ExecuteNonQuery();
         }
         transaction.Commit();
+        if (!_file!.StillNamed())
+            throw new IOException(HeldFile.LostReason);
         return rows.Count;
     });
 
@@ -105,6 +114,7 @@ internal sealed class SqliteJournalConnection : IDisposable
         try
         {
             connection.Open();
+            _file = new HeldFile(connection.DataSource);
             using var setup = connection.CreateCommand();
             // FULL is SQLite's default; said here because the promise of an OK rests on it.
             setup.CommandText = "PRAGMA synchronous = FULL;" + Schema;
@@ -159,5 +169,7 @@ internal sealed class SqliteJournalConnection : IDisposable
         _insert = null;
         _connection?.Dispose();
         _connection = null;
+        _file?.Dispose();
+        _file = null;
     }
 }

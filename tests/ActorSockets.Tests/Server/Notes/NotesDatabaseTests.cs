@@ -85,11 +85,10 @@ public sealed class NotesDatabaseTests : IDisposable
         Assert.Equal("akka.persistence.journal.sql", elsewhere.GetString("akka.persistence.journal.plugin"));
         Assert.False(database.IsJournalIn(elsewhere));
 
-        // Akka.Persistence.Sql's journal chosen by name, on this file: it is still the file's.
+        // Akka.Persistence.Sql's journal chosen by name, on this file: refused (it would not see the file deleted).
         var chosen = ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.sql\"");
-        var sqlHere = chosen.WithFallback(NotesPersistence.For(settings, database, chosen));
-        Assert.Equal("akka.persistence.journal.sql", sqlHere.GetString("akka.persistence.journal.plugin"));
-        Assert.True(database.IsJournalIn(sqlHere));
+        var refused = Assert.Throws<ActorSockets.Protocol.Settings.SettingsException>(() => NotesPersistence.For(settings, database, chosen));
+        Assert.StartsWith("config error: akka.persistence.journal.plugin = \"akka.persistence.journal.sql\" on the notes SQLite file ", refused.Message);
     }
 
     /// <summary>SQLite's <c>synchronous = FULL</c>: the log is synced at every commit (NORMAL, 1, syncs it only at checkpoints).</summary>
