@@ -12,11 +12,17 @@ public sealed record NoteAdded(long Id, string Text, string? Key = null);
 
 /// <summary>
 /// The whole board at a point: note <c>i</c> has id <c>i + 1</c>; the idempotency keys it remembers,
-/// oldest first, with their notes' ids (<paramref name="Keys"/>[i] names note <paramref name="KeyIds"/>[i])
-/// and when they were stored (<paramref name="KeyTimesMs"/>, Unix milliseconds; missing in
-/// snapshots of earlier builds, whose keys count as stored when they are read).
+/// oldest first, with their notes' ids (the i-th of <paramref name="Keys"/> names note the i-th of
+/// <paramref name="KeyIds"/>) and when they were stored (<paramref name="KeyTimesMs"/>, Unix
+/// milliseconds; missing in snapshots of earlier builds, whose keys count as stored when they are read).
 /// </summary>
-public sealed record NotesSnapshot(string[] Texts, string[]? Keys = null, long[]? KeyIds = null, long[]? KeyTimesMs = null);
+/// <remarks>
+/// Views of the board's immutable collections, not copies (<see cref="NotesBoard.ToSnapshot"/>):
+/// the board is read once, where the snapshot store serializes it, and no copy of a large board is
+/// made on the store's thread or left for the collector.
+/// </remarks>
+public sealed record NotesSnapshot(
+    IReadOnlyList<string> Texts, IEnumerable<string>? Keys = null, IEnumerable<long>? KeyIds = null, IEnumerable<long>? KeyTimesMs = null);
 
 /// <summary>
 /// The board as plain, immutable state: events in, new state out, and the reads GET needs.
@@ -99,9 +105,9 @@ public sealed class NotesBoard
     /// <summary>The board a snapshot holds, read at <paramref name="nowMs"/> (the time given to keys whose snapshot has none).</summary>
     public static NotesBoard From(NotesSnapshot snapshot, long nowMs)
     {
-        var keys = snapshot.Keys ?? [];
-        var ids = snapshot.KeyIds ?? [];
-        var times = snapshot.KeyTimesMs ?? [];
+        string[] keys = [.. snapshot.Keys ?? []];
+        long[] ids = [.. snapshot.KeyIds ?? []];
+        long[] times = [.. snapshot.KeyTimesMs ?? []];
         var dictionary = ImmutableDictionary.CreateBuilder<string, long>();
         var order = new List<StoredKey>(keys.Length);
         for (var i = 0; i < keys.Length && i < ids.Length; i++)
@@ -113,9 +119,9 @@ public sealed class NotesBoard
             Empty._bounds);
     }
 
+    /// <summary>The board as a snapshot: views of its immutable collections, read where the snapshot is serialized.</summary>
     public NotesSnapshot ToSnapshot() =>
-        new([.. _texts], [.. _keyOrder.Select(stored => stored.Key)], [.. _keyOrder.Select(stored => _keys[stored.Key])],
-            [.. _keyOrder.Select(stored => stored.AtMs)]);
+        new(_texts, _keyOrder.Select(stored => stored.Key), _keyOrder.Select(stored => _keys[stored.Key]), _keyOrder.Select(stored => stored.AtMs));
 
     /// <summary>
     /// The notes with ids after <paramref name="afterId"/> up to <paramref name="upToId"/> (the board's
