@@ -23,7 +23,9 @@ public sealed partial class NotesDatabase
             {
                 using var connection = Connect(path);
                 using var mark = connection.CreateCommand();
-                mark.CommandText = $"PRAGMA application_id = {ApplicationId}";
+                // A new file gives its free pages back (the journal's incremental vacuum after it deletes
+                // the notes a snapshot holds); SQLite takes this only before the first table.
+                mark.CommandText = $"PRAGMA auto_vacuum = INCREMENTAL; PRAGMA application_id = {ApplicationId}";
                 mark.ExecuteNonQuery();
             }
             if (ReadApplicationId(path) != ApplicationId)

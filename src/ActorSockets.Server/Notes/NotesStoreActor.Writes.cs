@@ -97,7 +97,12 @@ public sealed partial class NotesStoreActor
 
     private Note? Writing(string key) => _writing.TryGetValue(key, out var added) ? new Note(added.Id, added.Text) : null;
 
-    /// <summary>A snapshot saved or not, old ones deleted or not: the next may start.</summary>
+    /// <summary>
+    /// A snapshot saved or not: the next may start. A saved one holds every note up to its sequence
+    /// number, so the older snapshots go, then the journal's events up to it (the database then holds
+    /// the board about once, not a snapshot beside every event; last, so that the journal gives the
+    /// pages of both back to the file system); recovery reads the snapshot and the events after it.
+    /// </summary>
     private void ReceiveSnapshotReplies()
     {
         Command<SaveSnapshotSuccess>(saved =>
@@ -111,7 +116,13 @@ public sealed partial class NotesStoreActor
             _snapshotSaving = null;
             _log.Warning("notes snapshot not saved: {0}", failed.Cause.Message);
         });
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(failed => _log.Warning("old notes snapshots not deleted: {0}", failed.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(deleted => DeleteMessages(deleted.Criteria.MaxSequenceNr + 1));
+        Command<DeleteSnapshotsFailure>(failed =>
+        {
+            _log.Warning("old notes snapshots not deleted: {0}", failed.Cause.Message);
+            DeleteMessages(failed.Criteria.MaxSequenceNr + 1);
+        });
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(failed => _log.Warning("notes held by a snapshot not deleted from the journal: {0}", failed.Cause.Message));
     }
 }

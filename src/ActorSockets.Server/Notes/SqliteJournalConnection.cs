@@ -116,8 +116,10 @@ internal sealed class SqliteJournalConnection : IDisposable
             connection.Open();
             _file = new HeldFile(connection.DataSource);
             using var setup = connection.CreateCommand();
-            // FULL is SQLite's default; said here because the promise of an OK rests on it.
-            setup.CommandText = "PRAGMA synchronous = FULL;" + Schema;
+            // FULL is SQLite's default; said here because the promise of an OK rests on it. The
+            // write-ahead log is cut back to 4 MiB after a checkpoint instead of keeping its largest
+            // size (a snapshot of the board passes through it: 44 MB left behind at 40,000 notes of 1 KB).
+            setup.CommandText = "PRAGMA synchronous = FULL; PRAGMA journal_size_limit = 4194304;" + Schema;
             setup.ExecuteNonQuery();
             return connection;
         }

@@ -5,6 +5,7 @@ using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Akka.TestKit.Xunit2;
+using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
@@ -92,22 +93,35 @@ public sealed class SqliteJournalSpecs : TestKit
     {
         var journal = Persistence.Instance.Apply(Sys).JournalFor(null);
         var writer = Guid.NewGuid().ToString("N");
+        const int events = 12_001; // a delete of all but the last is removed in chunks of 5,000
         journal.Tell(new WriteMessages(
-            Enumerable.Range(1, 3).Select(seq => new AtomicWrite(new Persistent($"event {seq}", seq, "deleting", writerGuid: writer))).ToArray(),
+            Enumerable.Range(1, events).Select(seq => new AtomicWrite(new Persistent($"event {seq}", seq, "deleting", writerGuid: writer))).ToArray(),
             TestActor, 1));
         ExpectMsg<WriteMessagesSuccessful>(Patience);
-        ReceiveN(3, Patience);
+        ReceiveN(events, Patience);
 
-        journal.Tell(new DeleteMessagesTo("deleting", 2, TestActor));
+        journal.Tell(new DeleteMessagesTo("deleting", events - 1, TestActor));
         ExpectMsg<DeleteMessagesSuccess>(Patience);
         journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, "deleting", TestActor));
-        Assert.Equal("event 3", ExpectMsg<ReplayedMessage>(Patience).Persistent.Payload);
-        Assert.Equal(3, ExpectMsg<RecoverySuccess>().HighestSequenceNr);
+        Assert.Equal($"event {events}", ExpectMsg<ReplayedMessage>(Patience).Persistent.Payload);
+        Assert.Equal(events, ExpectMsg<RecoverySuccess>().HighestSequenceNr);
+        Assert.Equal(2, RowsOf("deleting")); // the last, and the highest deleted, marked
 
-        journal.Tell(new DeleteMessagesTo("deleting", 3, TestActor));
+        journal.Tell(new DeleteMessagesTo("deleting", events, TestActor));
         ExpectMsg<DeleteMessagesSuccess>(Patience);
         journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, "deleting", TestActor));
-        Assert.Equal(3, ExpectMsg<RecoverySuccess>(Patience).HighestSequenceNr); // nothing replayed, the number kept
+        Assert.Equal(events, ExpectMsg<RecoverySuccess>(Patience).HighestSequenceNr); // nothing replayed, the number kept
+        Assert.Equal(1, RowsOf("deleting"));
+    }
+
+    private long RowsOf(string persistenceId)
+    {
+        using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id = $id";
+        count.Parameters.AddWithValue("$id", persistenceId);
+        return (long)count.ExecuteScalar()!;
     }
 
     private void Stop(IActorRef actor)
