@@ -28,10 +28,30 @@ public sealed class NotesSerializer(ExtendedActorSystem system) : SerializerWith
         _ => throw new ArgumentException($"{o.GetType()} is not a notes event or snapshot", nameof(o)),
     };
 
+    /// <summary>
+    /// The JSON of an event, or of a snapshot in an array of exactly its size: a snapshot is written
+    /// once to count its bytes, then into that array. A snapshot of a large board is tens of
+    /// megabytes, and a growing buffer would leave every size it passed through, and a copy, on the
+    /// large-object heap.
+    /// </summary>
     public override byte[] ToBinary(object obj)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        if (obj is not NotesSnapshot)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            Write(obj, new Utf8JsonWriter(buffer));
+            return buffer.WrittenSpan.ToArray();
+        }
+        var counter = new ByteCounter();
+        Write(obj, new Utf8JsonWriter(counter));
+        var bytes = new byte[counter.Length];
+        Write(obj, new Utf8JsonWriter(new MemoryStream(bytes)));
+        return bytes;
+    }
+
+    private static void Write(object obj, Utf8JsonWriter writer)
+    {
+        using (var json = writer)
         {
             json.WriteStartObject();
             switch (obj)
@@ -53,14 +73,37 @@ public sealed class NotesSerializer(ExtendedActorSystem system) : SerializerWith
             }
             json.WriteEndObject();
         }
-        return buffer.WrittenSpan.ToArray();
     }
+
+    /// <summary>A stream that only counts what is written to it.</summary>
+    private sealed class ByteCounter : Stream
+    {
+        public override long Length => _length;
+        private long _length;
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+        public override void Flush() { }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    private const int FlushBytes = 64 * 1024;
 
     private static void WriteArray<T>(Utf8JsonWriter json, string name, IEnumerable<T> values, Action<T> write)
     {
         json.WriteStartArray(name);
         foreach (var value in values)
+        {
             write(value);
+            // Into the stream as it goes: the writer would otherwise hold the whole snapshot in a growing buffer.
+            if (json.BytesPending > FlushBytes)
+                json.Flush();
+        }
         json.WriteEndArray();
     }
 
