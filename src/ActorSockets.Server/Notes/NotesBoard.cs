@@ -15,6 +15,9 @@ public sealed record NoteAdded(long Id, string Text, string? Key = null);
 /// oldest first, with their notes' ids (the i-th of <paramref name="Keys"/> names note the i-th of
 /// <paramref name="KeyIds"/>) and when they were stored (<paramref name="KeyTimesMs"/>, Unix
 /// milliseconds; missing in snapshots of earlier builds, whose keys count as stored when they are read).
+/// The texts come in UTF-8 (<paramref name="Utf8Texts"/>: the board's and our serializer's), or as
+/// strings (<paramref name="Texts"/>: snapshots written by Akka's default serializer, by type, which
+/// must still bind to this record's shape).
 /// </summary>
 /// <remarks>
 /// Views of the board's immutable collections, not copies (<see cref="NotesBoard.ToSnapshot"/>):
@@ -22,7 +25,12 @@ public sealed record NoteAdded(long Id, string Text, string? Key = null);
 /// made on the store's thread or left for the collector.
 /// </remarks>
 public sealed record NotesSnapshot(
-    IReadOnlyList<string> Texts, IEnumerable<string>? Keys = null, IEnumerable<long>? KeyIds = null, IEnumerable<long>? KeyTimesMs = null);
+    IEnumerable<string>? Texts, IEnumerable<string>? Keys = null, IEnumerable<long>? KeyIds = null, IEnumerable<long>? KeyTimesMs = null,
+    IEnumerable<byte[]>? Utf8Texts = null)
+{
+    /// <summary>The notes' texts in UTF-8, however the snapshot came.</summary>
+    public IEnumerable<byte[]> TextsInUtf8 => Utf8Texts ?? (Texts ?? []).Select(Encoding.UTF8.GetBytes);
+}
 
 /// <summary>
 /// The board as plain, immutable state: events in, new state out, and the reads GET needs.
@@ -46,7 +54,7 @@ public sealed class NotesBoard
 
     /// <summary>An empty board that keeps keys within other bounds (tests: a million keys is slow to make).</summary>
     internal static NotesBoard EmptyWith(int rememberedKeys, int maxKeys) =>
-        new(ImmutableList<string>.Empty, ImmutableDictionary<string, long>.Empty, ImmutableQueue<StoredKey>.Empty, 0, new KeyBounds(rememberedKeys, maxKeys));
+        new(ImmutableList<byte[]>.Empty, ImmutableDictionary<string, long>.Empty, ImmutableQueue<StoredKey>.Empty, 0, new KeyBounds(rememberedKeys, maxKeys));
 
     /// <summary>How many keys are kept whatever their age, and how many at most.</summary>
     private sealed record KeyBounds(int Remembered, int Max);
@@ -54,14 +62,19 @@ public sealed class NotesBoard
     /// <summary>A remembered key and when its note was stored (Unix milliseconds).</summary>
     private readonly record struct StoredKey(string Key, long AtMs);
 
-    private readonly ImmutableList<string> _texts;
+    /// <summary>
+    /// The notes' texts in UTF-8, as they came off the wire and go back onto it: half the memory of
+    /// .NET's UTF-16 strings for the ASCII most notes are (a board of 40,000 notes of 1 KB: 83 MB of
+    /// strings, BENCHMARKS.md).
+    /// </summary>
+    private readonly ImmutableList<byte[]> _texts;
     private readonly ImmutableDictionary<string, long> _keys;
     /// <summary>The keys in the order their notes were added, to forget the oldest; <see cref="_keyCount"/> of them.</summary>
     private readonly ImmutableQueue<StoredKey> _keyOrder;
     private readonly int _keyCount;
     private readonly KeyBounds _bounds;
 
-    private NotesBoard(ImmutableList<string> texts, ImmutableDictionary<string, long> keys, ImmutableQueue<StoredKey> keyOrder, int keyCount,
+    private NotesBoard(ImmutableList<byte[]> texts, ImmutableDictionary<string, long> keys, ImmutableQueue<StoredKey> keyOrder, int keyCount,
         KeyBounds bounds)
     {
         _bounds = bounds;
@@ -84,7 +97,7 @@ public sealed class NotesBoard
     {
         if (added.Id != Count + 1)
             throw new InvalidOperationException($"note {added.Id} follows note {Count}: the journal is out of order");
-        var texts = _texts.Add(added.Text);
+        var texts = _texts.Add(Encoding.UTF8.GetBytes(added.Text));
         if (added.Key is null || _keys.ContainsKey(added.Key))
             return new NotesBoard(texts, _keys, _keyOrder, _keyCount, _bounds);
         var (keys, order, count) = (_keys.Add(added.Key, added.Id), _keyOrder.Enqueue(new StoredKey(added.Key, atMs)), _keyCount + 1);
@@ -100,7 +113,7 @@ public sealed class NotesBoard
 
     /// <summary>The note stored under an idempotency key, if the board remembers the key.</summary>
     public Note? FindByKey(string key) =>
-        _keys.TryGetValue(key, out var id) ? new Note(id, _texts[(int)(id - 1)]) : null;
+        _keys.TryGetValue(key, out var id) ? new Note(id, Encoding.UTF8.GetString(_texts[(int)(id - 1)])) : null;
 
     /// <summary>The board a snapshot holds, read at <paramref name="nowMs"/> (the time given to keys whose snapshot has none).</summary>
     public static NotesBoard From(NotesSnapshot snapshot, long nowMs)
@@ -115,13 +128,14 @@ public sealed class NotesBoard
             dictionary[keys[i]] = ids[i];
             order.Add(new StoredKey(keys[i], i < times.Length ? times[i] : nowMs));
         }
-        return new NotesBoard(ImmutableList.CreateRange(snapshot.Texts), dictionary.ToImmutable(), ImmutableQueue.CreateRange(order), order.Count,
+        return new NotesBoard(ImmutableList.CreateRange(snapshot.TextsInUtf8), dictionary.ToImmutable(), ImmutableQueue.CreateRange(order), order.Count,
             Empty._bounds);
     }
 
     /// <summary>The board as a snapshot: views of its immutable collections, read where the snapshot is serialized.</summary>
     public NotesSnapshot ToSnapshot() =>
-        new(_texts, _keyOrder.Select(stored => stored.Key), _keyOrder.Select(stored => _keys[stored.Key]), _keyOrder.Select(stored => stored.AtMs));
+        new(null, _keyOrder.Select(stored => stored.Key), _keyOrder.Select(stored => _keys[stored.Key]), _keyOrder.Select(stored => stored.AtMs),
+            Utf8Texts: _texts);
 
     /// <summary>
     /// The notes with ids after <paramref name="afterId"/> up to <paramref name="upToId"/> (the board's
@@ -142,10 +156,10 @@ public sealed class NotesBoard
             var text = _texts[(int)(id - 1)];
             // Text bytes only: no page or chunk can hold more text than its own size, so this never
             // hands over too few notes; the caller cuts the exact page.
-            bytes += Encoding.UTF8.GetByteCount(text);
+            bytes += text.Length;
             if (notes.Count > 0 && bytes > maxBytes)
                 break;
-            notes.Add(new Note(id, text));
+            notes.Add(new Note(id, Encoding.UTF8.GetString(text)));
         }
         return (remaining, notes);
     }

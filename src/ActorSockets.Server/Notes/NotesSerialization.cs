@@ -63,7 +63,7 @@ public sealed class NotesSerializer(ExtendedActorSystem system) : SerializerWith
                         json.WriteString("key", added.Key);
                     break;
                 case NotesSnapshot snapshot:
-                    WriteArray(json, "texts", snapshot.Texts, json.WriteStringValue);
+                    WriteArray(json, "texts", snapshot.TextsInUtf8, text => json.WriteStringValue(text.AsSpan())); // UTF-8 as it is
                     WriteArray(json, "keys", snapshot.Keys ?? [], json.WriteStringValue);
                     WriteArray(json, "key-ids", snapshot.KeyIds ?? [], json.WriteNumberValue);
                     WriteArray(json, "key-times-ms", snapshot.KeyTimesMs ?? [], json.WriteNumberValue);
@@ -122,8 +122,8 @@ public sealed class NotesSerializer(ExtendedActorSystem system) : SerializerWith
             // Fields added later are optional, so rows written before them still read.
             NoteAddedV1 => new NoteAdded(root.GetProperty("id").GetInt64(), root.GetProperty("text").GetString()!,
                 root.TryGetProperty("key", out var key) ? key.GetString() : null),
-            SnapshotV1 => new NotesSnapshot([.. Strings(root, "texts")], [.. Strings(root, "keys")],
-                Longs(root, "key-ids"), Longs(root, "key-times-ms")),
+            SnapshotV1 => new NotesSnapshot(null, [.. Strings(root, "keys")], Longs(root, "key-ids"), Longs(root, "key-times-ms"),
+                Utf8Texts: [.. Strings(root, "texts").Select(System.Text.Encoding.UTF8.GetBytes)]),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown notes manifest '{manifest}': written by a newer server?"),
         };
     }

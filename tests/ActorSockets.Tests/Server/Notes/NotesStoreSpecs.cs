@@ -88,7 +88,7 @@ public class NotesStoreSpecs(ITestOutputHelper output) : TestKit("""
             var loaded = ExpectMsg<LoadSnapshotResult>();
             // At 3 or 6: a snapshot is skipped while the previous one is still being written.
             Assert.Contains(loaded.Snapshot?.Metadata.SequenceNr ?? 0, new long[] { 3, 6 });
-            Assert.Equal(loaded.Snapshot!.Metadata.SequenceNr, ((NotesSnapshot)loaded.Snapshot.Snapshot).Texts.Count);
+            Assert.Equal(loaded.Snapshot!.Metadata.SequenceNr, ((NotesSnapshot)loaded.Snapshot.Snapshot).TextsInUtf8.Count());
         }, TimeSpan.FromSeconds(5));
 
         Restart(ref store, snapshotEvery: 3);
