@@ -65,26 +65,51 @@ public sealed class SameThreadExecutor : ExecutorService
     public static void RunAsDrain(Action work)
     {
         if (t_draining)
+        {
             work();
-        else
-            DrainAfter(work);
+            return;
+        }
+        var pending = BeginDrain();
+        try
+        {
+            work();
+        }
+        finally
+        {
+            EndDrain(pending);
+        }
     }
 
     private static bool MayRunInline(Thread thread) => thread.IsThreadPoolThread || thread.Name == SocketEngineThreadName;
 
-    private static void Drain(IRunnable first) => DrainAfter(() => RunGuarded(first));
-
-    private static void DrainAfter(Action first)
+    private static void Drain(IRunnable first)
     {
-        var pending = t_pending ??= new Queue<IRunnable>();
-        t_draining = true;
+        var pending = BeginDrain();
         try
         {
-            first();
+            RunGuarded(first);
         }
         finally
         {
+            EndDrain(pending);
+        }
+    }
+
+    private static Queue<IRunnable> BeginDrain()
+    {
+        t_draining = true;
+        return t_pending ??= new Queue<IRunnable>();
+    }
+
+    /// <summary>Runs what waits, then lets this thread run mailboxes inline again.</summary>
+    private static void EndDrain(Queue<IRunnable> pending)
+    {
+        try
+        {
             RunPending(pending);
+        }
+        finally
+        {
             t_draining = false;
         }
     }
