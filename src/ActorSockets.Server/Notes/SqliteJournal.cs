@@ -132,7 +132,7 @@ public sealed class SqliteJournal : AsyncWriteJournal
     }
 
     /// <summary>How many rows one piece of a delete removes (and a fifth as many pages freed): some milliseconds of the journal's thread.</summary>
-    private const int DeleteChunk = 5_000;
+    private const int DeleteChunk = 1_000;
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, string persistenceId, long sequenceNr)
     {
