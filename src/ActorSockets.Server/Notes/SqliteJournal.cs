@@ -119,16 +119,22 @@ public sealed class SqliteJournal : AsyncWriteJournal
         {
         }
         // The pages freed go back to the file system, in pieces too (a file made before the server
-        // set auto_vacuum keeps them for its next rows: SQLite switches only by a full VACUUM).
-        while (await _connection.Run(connection =>
-               {
-                   using var vacuum = Command(connection, $"PRAGMA incremental_vacuum({DeleteChunk / 5})", persistenceId, 0);
-                   vacuum.ExecuteNonQuery();
-                   using var free = Command(connection, "SELECT freelist_count FROM pragma_freelist_count, pragma_auto_vacuum WHERE auto_vacuum = 2", persistenceId, 0);
-                   return free.ExecuteScalar() as long? ?? 0;
-               }).ConfigureAwait(false) > 0)
+        // set auto_vacuum keeps them for its next rows: SQLite switches only by a full VACUUM), for
+        // as long as each piece frees some: never a loop that holds the journal's thread.
+        for (long before = long.MaxValue, left; (left = await _connection.Run(VacuumPiece).ConfigureAwait(false)) > 0 && left < before; before = left)
         {
         }
+    }
+
+    /// <summary>Gives some free pages back; how many are left (0 in a file without incremental auto_vacuum).</summary>
+    private static long VacuumPiece(SqliteConnection connection)
+    {
+        using var vacuum = connection.CreateCommand();
+        vacuum.CommandText = $"PRAGMA incremental_vacuum({DeleteChunk / 5})";
+        vacuum.ExecuteNonQuery();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT freelist_count FROM pragma_freelist_count, pragma_auto_vacuum WHERE auto_vacuum = 2";
+        return count.ExecuteScalar() as long? ?? 0;
     }
 
     /// <summary>How many rows one piece of a delete removes (and a fifth as many pages freed): some milliseconds of the journal's thread.</summary>

@@ -2,8 +2,6 @@ using ActorSockets.Protocol.Notes;
 using ActorSockets.Server.Notes;
 using ActorSockets.Tests.Support;
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
-using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
@@ -14,28 +12,20 @@ namespace ActorSockets.Tests.Server.Notes;
 /// that build: a snapshot at note 3, events 4 and 5) still loads, and what is written now is stored
 /// under our own versioned manifests, not .NET type names.
 /// </summary>
-public sealed class NotesSerializationSpecs : TestKit
+public sealed class NotesSerializationSpecs : NotesDatabaseTestKit
 {
     private static readonly string[] FixtureTexts =
         ["first note", "\"quoted\" and ünïcödé ✓", "third: the snapshot after it", "fourth, after the snapshot", "fifth with\ttab"];
 
-    private readonly TempFolder _folder;
-    private readonly NotesDatabase _database;
-
     public NotesSerializationSpecs(ITestOutputHelper output) : this(new TempFolder(), output) { }
 
-    private NotesSerializationSpecs(TempFolder folder, ITestOutputHelper output)
-        : base(NotesPersistence.For(TestSettings.Create("service=notes"), CopyFixture(folder, out var database), Akka.Configuration.Config.Empty), output: output)
-    {
-        _folder = folder;
-        _database = database;
-    }
+    private NotesSerializationSpecs(TempFolder folder, ITestOutputHelper output) : base(folder, CopyFixture(folder), output) { }
 
-    private static NotesDatabase CopyFixture(TempFolder folder, out NotesDatabase database)
+    private static NotesDatabase CopyFixture(TempFolder folder)
     {
         var path = folder.File("notes.db");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "notes-board-v1.db"), path);
-        return database = NotesDatabase.Open(path);
+        return NotesDatabase.Open(path);
     }
 
     [Fact]
@@ -85,23 +75,6 @@ public sealed class NotesSerializationSpecs : TestKit
     private (string Manifest, long Serializer) LatestSnapshotFormat() =>
         Query("SELECT manifest, serializer_id FROM snapshot ORDER BY sequence_number DESC LIMIT 1");
 
-    private (string, long) Query(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read(), sql);
-        return (reader.IsDBNull(0) ? "" : reader.GetString(0), reader.GetInt64(1));
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (!disposing)
-            return;
-        _database.Dispose();
-        _folder.Dispose();
-    }
+    private (string, long) Query(string sql) =>
+        ReadRow(sql, row => (row.IsDBNull(0) ? "" : row.GetString(0), row.GetInt64(1)));
 }

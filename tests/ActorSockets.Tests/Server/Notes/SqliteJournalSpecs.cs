@@ -5,7 +5,6 @@ using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Akka.TestKit.Xunit2;
-using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
@@ -18,26 +17,13 @@ namespace ActorSockets.Tests.Server.Notes;
 /// highest sequence number so that none is handed out twice. (The fixture board of
 /// <see cref="NotesSerializationSpecs"/>, written by Akka.Persistence.Sql, is read by this journal.)
 /// </summary>
-public sealed class SqliteJournalSpecs : TestKit
+public sealed class SqliteJournalSpecs : NotesDatabaseTestKit
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-    private readonly TempFolder _folder;
-    private readonly NotesDatabase _database;
 
     public SqliteJournalSpecs(ITestOutputHelper output) : this(new TempFolder(), output) { }
 
-    private SqliteJournalSpecs(TempFolder folder, ITestOutputHelper output)
-        : base(PersistenceOn(folder, out var database, Config.Empty), output: output)
-    {
-        _folder = folder;
-        _database = database;
-    }
-
-    private static Config PersistenceOn(TempFolder folder, out NotesDatabase database, Config configured)
-    {
-        database = NotesDatabase.Open(folder.File("notes.db"));
-        return configured.WithFallback(NotesPersistence.For(TestSettings.Create("service=notes"), database, configured));
-    }
+    private SqliteJournalSpecs(TempFolder folder, ITestOutputHelper output) : base(folder, NotesDatabase.Open(folder.File("notes.db")), output) { }
 
     [Fact]
     public async Task A_board_written_by_this_journal_is_read_and_continued_by_Akka_Persistence_Sqls_and_back()
@@ -53,7 +39,7 @@ public sealed class SqliteJournalSpecs : TestKit
 
         // (The server refuses this setting on its own file; here it stands for a build before this journal.)
         var theirs = ConfigurationFactory.ParseString("akka.persistence.journal.plugin = \"akka.persistence.journal.sql\"");
-        using (var other = ActorSystem.Create("other", theirs.WithFallback(NotesPersistence.For(TestSettings.Create("service=notes"), _database, Config.Empty))))
+        using (var other = ActorSystem.Create("other", theirs.WithFallback(NotesPersistence.For(TestSettings.Create("service=notes"), Database, Config.Empty))))
         {
             Assert.Equal("akka.persistence.journal.sql", other.Settings.Config.GetString("akka.persistence.journal.plugin"));
             var probe = new Akka.TestKit.TestProbe(other, new XunitAssertions());
@@ -106,6 +92,7 @@ public sealed class SqliteJournalSpecs : TestKit
         Assert.Equal($"event {events}", ExpectMsg<ReplayedMessage>(Patience).Persistent.Payload);
         Assert.Equal(events, ExpectMsg<RecoverySuccess>().HighestSequenceNr);
         Assert.Equal(2, RowsOf("deleting")); // the last, and the highest deleted, marked
+        Assert.Equal(0, ReadRow("PRAGMA freelist_count", row => row.GetInt64(0))); // the pages went back to the file system
 
         journal.Tell(new DeleteMessagesTo("deleting", events, TestActor));
         ExpectMsg<DeleteMessagesSuccess>(Patience);
@@ -114,15 +101,8 @@ public sealed class SqliteJournalSpecs : TestKit
         Assert.Equal(1, RowsOf("deleting"));
     }
 
-    private long RowsOf(string persistenceId)
-    {
-        using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
-        connection.Open();
-        using var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id = $id";
-        count.Parameters.AddWithValue("$id", persistenceId);
-        return (long)count.ExecuteScalar()!;
-    }
+    private long RowsOf(string persistenceId) =>
+        ReadRow($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{persistenceId}'", row => row.GetInt64(0));
 
     private void Stop(IActorRef actor)
     {
@@ -135,14 +115,5 @@ public sealed class SqliteJournalSpecs : TestKit
     {
         store.Tell(new GetNotes(0, 0, 100, 1 << 20, probe.Ref, 99), probe.Ref);
         return [.. probe.ExpectMsg<NotesChunk>(Patience).Notes.Select(note => note.Text)];
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (!disposing)
-            return;
-        _database.Dispose();
-        _folder.Dispose();
     }
 }
