@@ -29,8 +29,23 @@ public static class NotesPersistence
                 """).WithFallback(NotesSerialization.Hocon);
         }
 
+        var stores = StoresOn(database);
+        var onOurFile = configured.WithFallback(stores).GetString("akka.persistence.journal.sql.connection-string") == database.ConnectionString;
+        var chosen = configured.GetString("akka.persistence.journal.plugin", null);
+        if (onOurFile && chosen == SqlJournal)
+            throw new SettingsException(
+                $"config error: akka.persistence.journal.plugin = \"{SqlJournal}\" on the notes SQLite file {database.Path}: " +
+                "the journal on that file is the server's own (it refuses writes to a database deleted under it); " +
+                "remove the key, or point akka.persistence.journal.sql at another database");
+        var journal = onOurFile && chosen is null ? SqliteJournal.PluginId : SqlJournal;
+        return ConfigurationFactory.ParseString($"akka.persistence.journal.plugin = \"{journal}\"").WithFallback(stores);
+    }
+
+    /// <summary>Our journal and Akka.Persistence.Sql's journal and snapshot store, all on the SQLite file of <paramref name="database"/>.</summary>
+    private static Config StoresOn(NotesDatabase database)
+    {
         var connection = System.Text.Json.JsonSerializer.Serialize(database.ConnectionString);
-        var stores = ConfigurationFactory.ParseString($$"""
+        return ConfigurationFactory.ParseString($$"""
             akka.persistence {
               journal {
                 {{SqliteJournal.PluginId["akka.persistence.journal.".Length..]}} {
@@ -53,14 +68,5 @@ public static class NotesPersistence
             }
             """).WithFallback(ConfigurationFactory.ParseString(Dispatchers.Hocon))
             .WithFallback(NotesSerialization.Hocon).WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
-        var onOurFile = configured.WithFallback(stores).GetString("akka.persistence.journal.sql.connection-string") == database.ConnectionString;
-        var chosen = configured.GetString("akka.persistence.journal.plugin", null);
-        if (onOurFile && chosen == SqlJournal)
-            throw new SettingsException(
-                $"config error: akka.persistence.journal.plugin = \"{SqlJournal}\" on the notes SQLite file {database.Path}: " +
-                "the journal on that file is the server's own (it refuses writes to a database deleted under it); " +
-                "remove the key, or point akka.persistence.journal.sql at another database");
-        var journal = onOurFile && chosen is null ? SqliteJournal.PluginId : SqlJournal;
-        return ConfigurationFactory.ParseString($"akka.persistence.journal.plugin = \"{journal}\"").WithFallback(stores);
     }
 }
