@@ -15,7 +15,8 @@ namespace ActorSockets.Server;
 /// waits in a per-thread queue and runs when the current one returns, so the stack stays flat and
 /// an actor never runs inside another's message. Akka's own compare-and-set on the mailbox still
 /// guarantees an actor runs on one thread at a time.</para>
-/// <para>Only the socket engine's threads and pool threads run mailboxes inline. Work scheduled
+/// <para>Only the socket engine's threads and pool threads run mailboxes inline (and a thread of
+/// ours inside <see cref="RunAsDrain"/>). Work scheduled
 /// from anywhere else (Akka's timer thread, the main thread, the chat crypto threads, the console
 /// reader) goes to the pool, so a timer never waits behind an actor and the main thread is never
 /// borrowed. A drain that has run <see cref="MaxRunsPerDrain"/> mailboxes hands the rest to the
