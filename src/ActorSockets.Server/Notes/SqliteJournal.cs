@@ -66,14 +66,11 @@ public sealed class SqliteJournal : AsyncWriteJournal
         Action<IPersistentRepresentation> recoveryCallback) =>
         _connection.Run(connection =>
         {
-            using var select = connection.CreateCommand();
-            select.CommandText = """
+            using var select = Command(connection, """
                 SELECT sequence_number, created, message, manifest, identifier, writer_uuid FROM journal
-                WHERE persistence_id = $id AND sequence_number >= $from AND sequence_number <= $to AND deleted = 0
+                WHERE persistence_id = $id AND sequence_number >= $nr AND sequence_number <= $to AND deleted = 0
                 ORDER BY sequence_number LIMIT $max
-                """;
-            select.Parameters.AddWithValue("$id", persistenceId);
-            select.Parameters.AddWithValue("$from", fromSequenceNr);
+                """, persistenceId, fromSequenceNr);
             select.Parameters.AddWithValue("$to", toSequenceNr);
             select.Parameters.AddWithValue("$max", max);
             using var reader = select.ExecuteReader();
@@ -170,8 +167,9 @@ public sealed class SqliteJournal : AsyncWriteJournal
     {
         if (row.IsDBNull(4))
             throw new NotSupportedException($"journal row {persistenceId} #{row.GetInt64(0)} names no serializer");
-        var payload = _serialization.Deserialize((byte[])row.GetValue(2), row.GetInt32(4), row.IsDBNull(3) ? "" : row.GetString(3));
-        return new Persistent(payload, row.GetInt64(0), persistenceId, row.IsDBNull(3) ? "" : row.GetString(3),
+        var manifest = row.IsDBNull(3) ? "" : row.GetString(3);
+        var payload = _serialization.Deserialize((byte[])row.GetValue(2), row.GetInt32(4), manifest);
+        return new Persistent(payload, row.GetInt64(0), persistenceId, manifest,
             isDeleted: false, sender: ActorRefs.NoSender, writerGuid: row.IsDBNull(5) ? null : row.GetString(5), timestamp: row.GetInt64(1));
     }
 }
