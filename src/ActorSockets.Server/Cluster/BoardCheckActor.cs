@@ -14,6 +14,12 @@ namespace ActorSockets.Server.Cluster;
 /// acknowledged notes vanished that way). The oldest member's board is the one the cluster has
 /// served, so it stays. An oldest member without a board role (a node of an earlier build, during
 /// a rolling upgrade) is not compared.
+/// <para>
+/// The nodes on the cluster's board down a stranger that becomes unreachable, at once. It was
+/// leaving anyway, but when the gossip of its leave did not reach them before it stopped, it looks
+/// like a member gone missing, and the resolver, keeping the side with the lowest address in an even
+/// split, had a single node of the cluster's board down itself for a stranger with a lower address.
+/// </para>
 /// </summary>
 public sealed class BoardCheckActor : ReceiveActor
 {
@@ -28,12 +34,14 @@ public sealed class BoardCheckActor : ReceiveActor
     {
         _ownIdentity = ownIdentity;
         _where = where;
-        Receive<ClusterEvent.CurrentClusterState>(state => Check(state.Members));
-        Receive<ClusterEvent.IMemberEvent>(_ => Check(_cluster.State.Members));
+        Receive<ClusterEvent.CurrentClusterState>(state => Check(state.Members, state.Unreachable));
+        Receive<ClusterEvent.IMemberEvent>(_ => Check(_cluster.State.Members, _cluster.State.Unreachable));
+        Receive<ClusterEvent.UnreachableMember>(_ => Check(_cluster.State.Members, _cluster.State.Unreachable));
     }
 
     protected override void PreStart() =>
-        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.UnreachableMember));
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
@@ -53,16 +61,36 @@ public sealed class BoardCheckActor : ReceiveActor
     /// <summary>
     /// The cluster's board is the one its oldest member holds (the store runs there, or started
     /// there): a node that holds another leaves. Only the oldest counts, so a node on the cluster's
-    /// database is never sent away by a stranger that joined before it and is still leaving.
+    /// database is never sent away by a stranger that joined before it and is still leaving. A node
+    /// that holds the cluster's board downs the strangers it finds unreachable.
     /// </summary>
-    private void Check(IEnumerable<Member> members)
+    private void Check(IEnumerable<Member> members, IEnumerable<Member> unreachable)
     {
         var self = _cluster.SelfMember;
+        // A node that is itself leaving or downed compares nothing: its oldest is no longer the cluster's.
+        if (_leaving || self.Status is not (MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up))
+            return;
         var oldest = members.Where(member => member.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting)
             .OrderBy(member => member, Member.AgeOrdering).FirstOrDefault();
-        if (oldest is null || oldest.Address.Equals(self.Address) || _leaving
-            || BoardOf(oldest) is not { } board || board == _ownIdentity)
+        if (oldest is null || BoardOf(oldest) is not { } board)
             return;
+        if (board == _ownIdentity)
+            DownVanishedStrangers(unreachable);
+        else
+            Leave(board, oldest);
+    }
+
+    private void DownVanishedStrangers(IEnumerable<Member> unreachable)
+    {
+        foreach (var stranger in unreachable.Where(member => member.Status != MemberStatus.Down && BoardOf(member) is { } board && board != _ownIdentity))
+        {
+            _log.Warning("member {0} holds board {1}, not the cluster's, and is unreachable: downing it", stranger.Address, BoardOf(stranger));
+            _cluster.Down(stranger.Address);
+        }
+    }
+
+    private void Leave(string board, Member oldest)
+    {
         _leaving = true;
         _log.Error("this node's notes database {0} holds board {1}, but the cluster's board is {2} (held by {3}): " +
             "every node must use the cluster's database; leaving the cluster", _where, _ownIdentity, board, oldest.Address);

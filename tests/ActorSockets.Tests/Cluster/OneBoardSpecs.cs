@@ -1,8 +1,10 @@
 using ActorSockets.Protocol;
+using ActorSockets.Server.Cluster;
 using ActorSockets.Server.Hosting;
 using ActorSockets.Tests.Support;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Configuration;
 
 namespace ActorSockets.Tests.Cluster;
 
@@ -60,12 +62,58 @@ public sealed class OneBoardSpecs : IDisposable
         }
 
         await using var second = await StartNodeAsync(ports[2], ports[0], board);
-        Assert.True(await WaitUntilAsync(() => Akka.Cluster.Cluster.Get(SystemOf(first)).State.Members.Count(m => m.Status == MemberStatus.Up) == 2, Bound));
+        var state = () => Akka.Cluster.Cluster.Get(SystemOf(first)).State;
+        Assert.True(await WaitUntilAsync(() => state().Members.Count(m => m.Status == MemberStatus.Up) == 2, Bound),
+            $"the first node sees {string.Join(", ", state().Members.Select(m => $"{m.Address.Port} {m.Status}"))}; unreachable: " +
+            $"{string.Join(", ", state().Unreachable.Select(m => m.Address.Port))}; first stopped: {SystemOf(first).WhenTerminated.IsCompleted}");
         // Gossip has told it every member's board with the membership itself: had it found another, it would be leaving now.
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.False(SystemOf(second).WhenTerminated.IsCompleted,
             $"a node on the cluster's own database was stopped ({CoordinatedShutdown.Get(SystemOf(second)).ShutdownReason?.GetType().Name ?? "no reason"})");
         await using var reader = await TcpTestClient.ConnectAsync(second.EndPoint);
         Assert.Equal("NOTES 2 2\n", await reader.AskAsync("GET"));
+    }
+
+    /// <summary>
+    /// CI's finding (stop 27): a stranger leaves at join, but when the gossip of its leave did not
+    /// reach the cluster's node before it stopped, that node saw it vanish while a member. Two
+    /// members, one gone: the resolver keeps the side with the lowest address, and when the stranger's
+    /// was lower the cluster's own node downed itself. Here the stranger is a bare node that holds
+    /// another board and vanishes without leaving (its system terminated, as a killed process): the
+    /// cluster's node downs it, stays up, and keeps serving its board.
+    /// </summary>
+    [Fact]
+    public async Task A_stranger_that_vanishes_before_its_leave_is_seen_is_downed_and_the_clusters_node_stays()
+    {
+        var ports = TestCluster.FreePorts(2).Order().ToArray();
+        var (strangerPort, firstPort) = (ports[0], ports[1]); // the stranger's address is the lower: the resolver would keep its side
+        await using var first = await StartNodeAsync(firstPort, firstPort, _folder.File("board.db"));
+        var cluster = Akka.Cluster.Cluster.Get(SystemOf(first));
+        var stranger = ActorSystem.Create("ActorSockets", ConfigurationFactory.ParseString($$"""
+            akka.actor.provider = cluster
+            akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = {{strangerPort}} }
+            akka.cluster.seed-nodes = ["akka.tcp://ActorSockets@127.0.0.1:{{firstPort}}"]
+            akka.cluster.roles = ["{{BoardCheckActor.RoleOf("0123456789abcdef0123456789abcdef")}}"]
+            akka.coordinated-shutdown.run-by-actor-system-terminate = off
+            akka.loglevel = WARNING
+            """).WithFallback(ClusterMessageSerializer.Hocon));
+        try
+        {
+            var strangerAddress = Akka.Cluster.Cluster.Get(stranger).SelfAddress;
+            Assert.True(await WaitUntilAsync(() => cluster.State.Members.Any(m => m.Address.Equals(strangerAddress) && m.Status == MemberStatus.Up), Bound),
+                "the stranger did not become a member");
+            await stranger.Terminate().WaitAsync(Bound);
+
+            Assert.True(await WaitUntilAsync(() => SystemOf(first).WhenTerminated.IsCompleted || cluster.State.Members.All(m => !m.Address.Equals(strangerAddress)), Bound),
+                "the vanished stranger was neither removed nor did the cluster's node stop");
+            Assert.False(SystemOf(first).WhenTerminated.IsCompleted,
+                $"the cluster's own node stopped ({CoordinatedShutdown.Get(SystemOf(first)).ShutdownReason?.GetType().Name ?? "no reason"})");
+            await using var reader = await TcpTestClient.ConnectAsync(first.EndPoint);
+            Assert.Equal("NOTES 0 0\n", await reader.AskAsync("GET"));
+        }
+        finally
+        {
+            await stranger.Terminate();
+        }
     }
 }
