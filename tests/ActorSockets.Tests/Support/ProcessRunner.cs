@@ -17,19 +17,26 @@ internal sealed class ProcessRunner : IAsyncDisposable
 
     private ProcessRunner(Process process) => _process = process;
 
-    public static ProcessRunner Start(string dll, IEnumerable<string> args, bool redirectInput = false)
+    public static ProcessRunner Start(string dll, IEnumerable<string> args, bool redirectInput = false) =>
+        StartProgram("dotnet", [dll, .. args], redirectInput);
+
+    /// <summary>Starts <paramref name="program"/> itself (an installed tool's command), in <paramref name="workingDirectory"/> if given.</summary>
+    public static ProcessRunner StartProgram(string program, IEnumerable<string> args, bool redirectInput = false, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = redirectInput,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
-        info.ArgumentList.Add(dll);
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var runner = new ProcessRunner(process);
         process.OutputDataReceived += (_, e) => runner.Append(runner._stdout, e.Data);
@@ -152,7 +159,7 @@ internal static class RepoPaths
     });
 
     /// <summary>Debug or Release: the folder two levels above this assembly (bin/CONFIG/net10.0).</summary>
-    private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     public static string ServerDll => Built("Server");
     public static string ClientDll => Built("Client");
