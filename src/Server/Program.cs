@@ -16,6 +16,15 @@ root.SetAction((parsed, cancel) =>
     return ServerProgram.RunAsync(parsed.GetValue(view) ? sources with { Sets = [.. sources.Sets, "view=on"] } : sources, cancel);
 });
 
+var database = new Argument<string>("database") { Description = "the notes database, e.g. data/notes.db (its server may be running)" };
+var destination = new Argument<string>("destination") { Description = "the file to write the copy to; must not exist" };
+var backup = new Command("backup", "copies a notes database while its server runs (SQLite's online backup): every note acknowledged before the copy began is in it")
+{
+    database, destination,
+};
+backup.SetAction(parsed => BackupCommand.Run(parsed.GetValue(database)!, parsed.GetValue(destination)!));
+root.Subcommands.Add(backup);
+
 // The generic host handles Ctrl+C and SIGTERM (coordinated shutdown, BYE to every client);
 // System.CommandLine must not race it for the signal.
 return await CommandLineRunner.RunAsync(root, args, new InvocationConfiguration { ProcessTerminationTimeout = null });
