@@ -22,13 +22,21 @@ internal static class ServerProgram
             var config = ConfigLoader.Load(sources);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
             builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.TimestampFormat = "HH:mm:ss.fff ";
-            });
+            // The host's own few lines (Akka's go through its ConsoleLineLogger), in the log's format.
+            if (config.Settings.LogFormat == LogFormat.Json)
+                builder.Logging.AddJsonConsole(console => console.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+            else
+                builder.Logging.AddSimpleConsole(console =>
+                {
+                    console.SingleLine = true;
+                    console.TimestampFormat = "HH:mm:ss.fff ";
+                });
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
             builder.Services.AddActorSocketsServer(config.Hocon, config.Settings);
+            // Under systemd (Type=notify), READY=1 goes out once the host has started; the last
+            // hosted service waits for the listener, so that is once clients can connect.
+            builder.Services.AddSystemd();
+            builder.Services.AddHostedService(services => new ListenerBoundWait(services.GetRequiredService<ListenerStatus>(), BindTimeout));
             host = builder.Build();
         }
         catch (SettingsException e)
@@ -39,10 +47,9 @@ internal static class ServerProgram
 
         using (host)
         {
-            await host.StartAsync(cancel);
             try
             {
-                await host.Services.GetRequiredService<ListenerStatus>().Bound.WaitAsync(BindTimeout, cancel);
+                await host.StartAsync(cancel);
             }
             catch (Exception e) when (e is ListenException or TimeoutException)
             {

@@ -66,6 +66,18 @@ public sealed record ActorSocketsSettings
     /// <summary>The PEM file of the CA every peer's certificate must chain to; "" for none.</summary>
     public required string ClusterTlsCa { get; init; }
 
+    /// <summary>Server: text lines, or one JSON object a line.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+    /// <summary>Server: the least severe event logged (Akka's <c>loglevel</c>, unless the file's <c>akka</c> section sets that).</summary>
+    public LogLevelSetting LogLevel { get; init; } = LogLevelSetting.Info;
+    /// <summary>Server: where the HTTP endpoint of /metrics, /healthz and /readyz listens; null for none (the default).</summary>
+    public IPEndPoint? MetricsPrometheus { get; init; }
+    /// <summary>Server: the OpenTelemetry collector metrics are pushed to; null for none (the default).</summary>
+    public Uri? MetricsOtlpEndpoint { get; init; }
+    public OtlpProtocol MetricsOtlpProtocol { get; init; } = OtlpProtocol.Grpc;
+    /// <summary>How often metrics are pushed to the collector.</summary>
+    public TimeSpan MetricsOtlpInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Whether nodes must authenticate each other: mode on, or auto with a cluster hostname that is not loopback.</summary>
     public bool ClusterTlsRequired => ClusterTlsMode == TlsMode.On || (ClusterTlsMode == TlsMode.Auto && !IsLoopbackHost(ClusterHostname));
 

@@ -13,3 +13,12 @@ public enum RateLimitMode { Auto, On, Off }
 
 /// <summary>Mutual TLS between cluster nodes: <c>auto</c> requires it whenever <c>cluster.hostname</c> is not a loopback address.</summary>
 public enum TlsMode { Auto, On, Off }
+
+/// <summary>How the server writes its log: a line a person reads, or one JSON object a line for a log shipper.</summary>
+public enum LogFormat { Text, Json }
+
+/// <summary>The least severe log event written.</summary>
+public enum LogLevelSetting { Debug, Info, Warning, Error }
+
+/// <summary>How metrics reach an OpenTelemetry collector: OTLP over gRPC, or over HTTP with protobuf bodies.</summary>
+public enum OtlpProtocol { Grpc, Http }

@@ -52,7 +52,7 @@ public static class SettingsReader
         Service, TransportSpec, IpVersion, Address, PortSpec, ClientsLimit, TimeoutSpec, MaxLineBytes, UdpMaxDatagramBytes,
         UdpRateLimit, UdpRateLimitBytes, NotesStore, NotesSqlitePath, NotesMaxNoteBytes, NotesMaxNotes, ChatServerKey, ChatKeyBits,
         ChatMaxMessageBytes, ChatResponder, DebugCrashCommand, View, LogFile, ClusterEnabled, ClusterHostname, ClusterPortSpec, ClusterSeedNodes,
-        ClusterTlsMode, ClusterTlsCertificate, ClusterTlsPassword, ClusterTlsCa,
+        ClusterTlsMode, ClusterTlsCertificate, ClusterTlsPassword, ClusterTlsCa, .. OperationsSettingsReader.Specs,
     ];
 
     /// <summary>The one key that takes a list (HOCON's <c>[…]</c>); the loader hands its items over joined by commas.</summary>
@@ -71,7 +71,7 @@ public static class SettingsReader
         }
 
         var (address, ipVersion) = ReadAddress(values);
-        var settings = new ActorSocketsSettings
+        var settings = OperationsSettingsReader.Read(new ActorSocketsSettings
         {
             Service = Service.Read(values),
             Transport = TransportSpec.Read(values),
@@ -103,7 +103,7 @@ public static class SettingsReader
             ClusterTlsCertificate = ClusterTlsCertificate.Read(values),
             ClusterTlsPassword = values.GetValueOrDefault(ClusterTlsPassword.Key, ""),
             ClusterTlsCa = ClusterTlsCa.Read(values),
-        };
+        }, values);
         if (settings.Service == ServiceKind.Chat && settings.Transport != Transport.Tcp)
             throw TransportSpec.Refuse(ActorSocketsSettings.NameOf(settings.Transport), "the chat service needs tcp");
         if (settings is { View: true, Service: ServiceKind.Chat, ChatResponder: ChatResponderKind.Console })

@@ -46,8 +46,11 @@ public sealed class ServerMetrics
         _requests = meter.CreateCounter<long>("actorsockets.requests", "{request}", "requests served (as STATS counts them)");
         _bytesIn = meter.CreateCounter<long>("actorsockets.bytes.received", "By", "bytes received from clients");
         _bytesOut = meter.CreateCounter<long>("actorsockets.bytes.sent", "By", "reply bytes handed to the transport");
-        _requestDuration = meter.CreateHistogram<double>("actorsockets.request.duration", "ms",
-            "from a request line complete to its reply handed to the transport");
+        // Seconds, as OpenTelemetry's conventions time everything (Prometheus: actorsockets_request_duration_seconds),
+        // with bucket bounds for a server that answers in tens of microseconds to seconds.
+        _requestDuration = meter.CreateHistogram<double>("actorsockets.request.duration", "s",
+            "from a request line complete to its reply handed to the transport",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
         _notesStored = meter.CreateCounter<long>("actorsockets.notes.stored", "{note}", "notes acknowledged with OK <id>");
         _storageErrors = meter.CreateCounter<long>("actorsockets.notes.storage_errors", "{request}", "requests answered ERR storage");
         _chatHandshakes = meter.CreateCounter<long>("actorsockets.chat.handshakes", "{chat}", "chats that reached READY");
@@ -79,7 +82,7 @@ public sealed class ServerMetrics
 
     /// <summary>A request is answered; <paramref name="startedAt"/> is the <see cref="Stopwatch"/> timestamp of its line.</summary>
     public void RequestAnswered(long startedAt) =>
-        _requestDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, Tags);
+        _requestDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, Tags);
 
     public void Received(int bytes) => _bytesIn.Add(bytes, Tags);
 

@@ -7,7 +7,8 @@ namespace ActorSockets.Server.Hosting;
 
 /// <summary>
 /// Akka logger that writes one plain line per event to standard output, for a person watching the
-/// server: <c>10:54:07.407 INFO  limiter: session 1 admitted: 127.0.0.1:50486 (1/3 clients)</c>.
+/// server: <c>10:54:07.407 INFO  limiter: session 1 admitted: 127.0.0.1:50486 (1/3 clients)</c>, or,
+/// with <c>log.format = json</c>, one JSON object a line for a log shipper (<see cref="JsonLogLine"/>).
 /// Like Akka's own standard-out logger it runs on the logging dispatcher, never on a session's thread.
 /// </summary>
 public sealed class ConsoleLineLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
@@ -16,6 +17,7 @@ public sealed class ConsoleLineLogger : ReceiveActor, IRequiresMessageQueue<ILog
     {
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         var filter = Context.System.Settings.LogFilter;
+        var json = Context.System.Settings.Config.GetString(ServerHocon.LogFormatKey, "text") == "json";
         Receive<LogEvent>(e =>
         {
             // Akka's own loggers honour the system's log filters (LogFilterSetup); so does this one.
@@ -26,8 +28,8 @@ public sealed class ConsoleLineLogger : ReceiveActor, IRequiresMessageQueue<ILog
                 view.Add(new LiveView.ViewEvent(e.Timestamp, Level(e), ShortSource(e.LogSource), e.Message?.ToString() ?? "",
                     (e.Message as Limiting.LimiterLogLine)?.Kind));
             else
-                Console.Out.WriteLine(Format(e));
-            File?.WriteLine(Format(e));
+                Console.Out.WriteLine(json ? FormatJson(e) : Format(e));
+            File?.WriteLine(json ? FormatJson(e) : Format(e));
         });
     }
 
@@ -56,6 +58,9 @@ public sealed class ConsoleLineLogger : ReceiveActor, IRequiresMessageQueue<ILog
             var cause => $"{line}{Environment.NewLine}{cause}",
         };
     }
+
+    /// <summary>The event as one JSON object on one line (<c>log.format = json</c>).</summary>
+    public static string FormatJson(LogEvent e) => JsonLogLine.Format(e, Level(e), ShortSource(e.LogSource));
 
     private static string ShortSource(string source)
     {

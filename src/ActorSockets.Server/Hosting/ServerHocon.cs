@@ -14,6 +14,24 @@ public static class ServerHocon
     public static string ForTransport(Protocol.Settings.Transport transport) =>
         transport == Protocol.Settings.Transport.Tcp ? "akka.actor.default-dispatcher.throughput = 1\n" : "";
 
+    /// <summary>The key <see cref="ConsoleLineLogger"/> reads its format from (each actor system its own).</summary>
+    public const string LogFormatKey = "actor-sockets-logger.format";
+
+    /// <summary>
+    /// <c>log.level</c> as Akka's <c>loglevel</c> (a config file's own <c>akka.loglevel</c> still wins),
+    /// and <c>log.format</c> for <see cref="ConsoleLineLogger"/>.
+    /// </summary>
+    public static string ForLog(Protocol.Settings.LogLevelSetting level, Protocol.Settings.LogFormat format) => $"""
+        akka.loglevel = {level switch
+        {
+            Protocol.Settings.LogLevelSetting.Debug => "DEBUG",
+            Protocol.Settings.LogLevelSetting.Warning => "WARNING",
+            Protocol.Settings.LogLevelSetting.Error => "ERROR",
+            _ => "INFO",
+        }}
+        {LogFormatKey} = {Protocol.Settings.ActorSocketsSettings.NameOf(format)}
+        """;
+
     public static readonly string Defaults = $$"""
         akka {
           loglevel = INFO

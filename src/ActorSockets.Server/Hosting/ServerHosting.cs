@@ -6,6 +6,7 @@ using ActorSockets.Server.Diagnostics;
 using ActorSockets.Server.Limiting;
 using ActorSockets.Server.Listening;
 using ActorSockets.Server.Notes;
+using ActorSockets.Server.Operations;
 using Akka;
 using Akka.Actor;
 using Akka.Configuration;
@@ -54,6 +55,7 @@ public static class ServerHosting
         services.AddSingleton(status);
         services.AddSingleton(settings);
         services.AddMetrics(); // the host's IMeterFactory, which owns the server's meter
+        services.AddServerOperations(settings); // probes; metrics exported over HTTP or OTLP when configured
         services.AddAkka(ClusterSetup.SystemName, (builder, provider) =>
         {
             if (settings.ClusterEnabled)
@@ -61,6 +63,7 @@ public static class ServerHosting
             builder
                 .AddHocon(hocon, HoconAddMode.Prepend)
                 .AddHocon(ServerHocon.ForTransport(settings.Transport), HoconAddMode.Append)
+                .AddHocon(ServerHocon.ForLog(settings.LogLevel, settings.LogFormat), HoconAddMode.Append) // under the file's own akka.loglevel
                 .AddHocon(ServerHocon.Defaults, HoconAddMode.Append)
                 .AddHocon(persistence, HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
@@ -87,6 +90,7 @@ public static class ServerHosting
                     if (prepared.NotesDatabase is { } database)
                         system.RegisterOnTermination(database.Dispose);
                     var service = ServiceCatalog.Start(prepared, system, ServerConsole.Standard);
+                    provider.GetRequiredService<ServerProbes>().OnStarted(system, (service as NotesService)?.Store, settings.ClusterEnabled);
                     var clusterCount = settings.ClusterEnabled ? ClusterSingletons.StartClientsCount(system, settings.ClientsLimit) : null;
                     var limiter = system.ActorOf(LimiterActor.Props(settings, service, metrics, clusterCount)
                         .WithDispatcher(Dispatchers.Admission), "limiter");

@@ -42,8 +42,11 @@ public sealed partial class LimiterActor
         if (!keepPlace)
             _cluster?.Release();
         if (!record.Udp || LogUdpEvent(reason == SessionEndReason.Evicted ? UdpTally.Evicted : UdpTally.Ended))
+        {
+            var why = reason.Describe(_settings.Timeout.Text);
             Log(reason switch { SessionEndReason.Timeout => LimiterEvent.TimedOut, SessionEndReason.Crashed => LimiterEvent.Crashed, _ => LimiterEvent.Ended },
-                $"session {record.Id} {reason.Describe(_settings.Timeout.Text)}: {record.Remote} ({_figures.Clients}/{Limit} clients)");
+                record.Id, record.Remote, why, $"session {record.Id} {why}: {record.Remote}");
+        }
         if (!Stopping)
         {
             foreach (var admit in _places.TakeAdmissible(_figures.Clients))

@@ -8,6 +8,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using System.Net;
 using static ActorSockets.Server.Limiting.LimiterProtocol;
 using static ActorSockets.Server.Limiting.PictureProtocol;
 using static ActorSockets.Server.Sessions.SessionProtocol;
@@ -160,7 +161,7 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
         var udp = admit is AdmitUdpClient;
         _sessions.Add(session, new SessionRecord(id, admit.Remote, udp, Proven: false, Ended: false, Requests: 0, LastActivityMs: Now, info.Gauge));
         if (!udp || LogUdpEvent(UdpTally.Admitted))
-            Log(LimiterEvent.Admitted, $"session {id} admitted: {admit.Remote} ({_figures.Clients}/{Limit} clients)");
+            Log(LimiterEvent.Admitted, id, admit.Remote, null, $"session {id} admitted: {admit.Remote}");
         if (admit is AdmitUdpClient udpAdmit)
             udpAdmit.Listener.Tell(new UdpClientAdmitted(udpAdmit.Remote, session));
     }
@@ -170,7 +171,8 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
         // Counted before the line goes out: the connection may write it on another thread at once, and
         // a client that has read ERR busy must find the refusal in the figures (STATS, the meter).
         _figures.ClientRefused();
-        Log(LimiterEvent.Refused, $"refused {admit.Remote}: {(Stopping ? "server stopping" : "clients limit reached")} ({_figures.Clients}/{Limit} clients)");
+        var reason = Stopping ? "server stopping" : "clients limit reached";
+        Log(LimiterEvent.Refused, null, admit.Remote, reason, $"refused {admit.Remote}: {reason}");
         admit.Refuse(Stopping ? Replies.ByeShutdown : Replies.Busy(Limit), Self);
     }
 
@@ -185,11 +187,15 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
         ReplyIfAllStopped();
     }
 
-    /// <summary>An INFO line with its kind (<see cref="LimiterLogLine"/>), from this actor as its logger's would be.</summary>
-    private void Log(LimiterEvent kind, string text)
+    /// <summary>
+    /// An INFO line with its kind and fields (<see cref="LimiterLogLine"/>), from this actor as its
+    /// logger's would be: <paramref name="text"/>, then the clients holding a place and the limit.
+    /// </summary>
+    private void Log(LimiterEvent kind, long? session, EndPoint remote, string? reason, string text)
     {
         if (_log.IsInfoEnabled)
-            Context.System.EventStream.Publish(new Info(Self.Path.ToString(), GetType(), new LimiterLogLine(kind, text)));
+            Context.System.EventStream.Publish(new Info(Self.Path.ToString(), GetType(),
+                new LimiterLogLine(kind, $"{text} ({_figures.Clients}/{Limit} clients)", session, remote.ToString() ?? "", reason, _figures.Clients, Limit)));
     }
 
     private void ReplyIfAllStopped()

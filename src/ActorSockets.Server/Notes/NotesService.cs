@@ -9,6 +9,9 @@ namespace ActorSockets.Server.Notes;
 /// </summary>
 public sealed class NotesService(IActorRef store, NodeClock clock) : IService
 {
+    /// <summary>The notes store (in cluster mode, its singleton's proxy): the readiness probe reads from it.</summary>
+    public IActorRef Store => store;
+
     public IReadOnlyList<string> HelpLines { get; } =
     [
         "notes: one board of notes shared by every client, kept on disk",

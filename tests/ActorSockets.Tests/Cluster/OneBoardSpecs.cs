@@ -65,7 +65,10 @@ public sealed class OneBoardSpecs : IDisposable
         var state = () => Akka.Cluster.Cluster.Get(SystemOf(first)).State;
         Assert.True(await WaitUntilAsync(() => state().Members.Count(m => m.Status == MemberStatus.Up) == 2, Bound),
             $"the first node sees {string.Join(", ", state().Members.Select(m => $"{m.Address.Port} {m.Status}"))}; unreachable: " +
-            $"{string.Join(", ", state().Unreachable.Select(m => m.Address.Port))}; first stopped: {SystemOf(first).WhenTerminated.IsCompleted}");
+            $"{string.Join(", ", state().Unreachable.Select(m => m.Address.Port))}; first stopped: {SystemOf(first).WhenTerminated.IsCompleted}; " +
+            $"the second ({ports[2]}) is {Akka.Cluster.Cluster.Get(SystemOf(second)).SelfMember.Status}, sees " +
+            $"{string.Join(", ", Akka.Cluster.Cluster.Get(SystemOf(second)).State.Members.Select(m => $"{m.Address.Port} {m.Status}"))}, " +
+            $"stopped: {SystemOf(second).WhenTerminated.IsCompleted}");
         // Gossip has told it every member's board with the membership itself: had it found another, it would be leaving now.
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.False(SystemOf(second).WhenTerminated.IsCompleted,

@@ -33,9 +33,9 @@ internal sealed class RunningServer : IAsyncDisposable
     public static Task<RunningServer> StartAsync(params string[] sets) => StartWithAkkaAsync(null, sets);
 
     /// <summary>A notes node of a cluster on loopback: cluster port <paramref name="clusterPort"/>, joining through the node at <paramref name="seedPort"/>, its journal in <paramref name="database"/>.</summary>
-    public static Task<RunningServer> StartNotesNodeAsync(int clusterPort, int seedPort, string database, string? akka = null) =>
-        StartWithAkkaAsync(akka, "service=notes", "timeout=off", "cluster.enabled=on", $"cluster.port={clusterPort}",
-            $"cluster.seed-nodes=127.0.0.1:{seedPort}", $"notes.sqlite-path={database}");
+    public static Task<RunningServer> StartNotesNodeAsync(int clusterPort, int seedPort, string database, string? akka = null, params string[] more) =>
+        StartWithAkkaAsync(akka, ["service=notes", "timeout=off", "cluster.enabled=on", $"cluster.port={clusterPort}",
+            $"cluster.seed-nodes=127.0.0.1:{seedPort}", $"notes.sqlite-path={database}", .. more]);
 
     /// <summary>The node's actor system.</summary>
     public Akka.Actor.ActorSystem System => Services.GetRequiredService<Akka.Actor.ActorSystem>();

@@ -22,6 +22,9 @@ internal sealed class TcpTestClient : IAsyncDisposable
         return new TcpTestClient(socket);
     }
 
+    /// <summary>This client's own address and port, as the server sees it.</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
 
     public async Task SendAsync(byte[] bytes) => await _socket.SendAsync(bytes, SocketFlags.None);

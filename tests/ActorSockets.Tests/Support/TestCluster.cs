@@ -34,6 +34,8 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public ActorSystem SystemOf(int node) => _nodes[node].Services.GetRequiredService<ActorSystem>();
 
+    public IServiceProvider ServicesOf(int node) => _nodes[node].Services;
+
     public IEnumerable<int> Alive => Enumerable.Range(0, Count).Where(node => !_crashed[node]);
 
     /// <summary>Starts <paramref name="count"/> nodes with <paramref name="sets"/> and waits until every one sees all of them up.</summary>
