@@ -60,6 +60,9 @@ public class StorageFaultTests : IDisposable
             Assert.Equal("2 before two\n", await client.ReadLineAsync());
             Assert.Equal("3 after\n", await client.ReadLineAsync());
 
+            // The store answers the note first, then tells its supervisor, which logs the recovery:
+            // the line may reach the output a moment after the OK.
+            await server.WaitForOutputAsync("notes storage works again", ServerProcess.StartWait);
             var log = server.Stdout;
             Assert.Single(log.Split('\n'), line => line.Contains("notes storage failing"));
             Assert.Single(log.Split('\n'), line => line.Contains("notes storage works again"));
