@@ -36,6 +36,32 @@ public sealed class ServiceProcessTests : IDisposable
         Assert.Equal(ExitCodes.Ok, await server.WaitForExitAsync(Bound));
     }
 
+    [Fact]
+    public async Task With_log_level_warning_no_info_line_is_written()
+    {
+        var port = TestCluster.FreePorts(1)[0];
+        await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--port", port.ToString(CultureInfo.InvariantCulture), "--set", "log.level=warning"]);
+        var deadline = DateTime.UtcNow + Bound;
+        TcpTestClient? client = null;
+        while (client is null)
+        {
+            try
+            {
+                client = await TcpTestClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200); // not listening yet: no "listening on" line to wait for at this level
+            }
+        }
+        await using (client)
+            Assert.Equal("7\n", await client.AskAsync("3 4"));
+        server.Terminate();
+        Assert.Equal(ExitCodes.Ok, await server.WaitForExitAsync(Bound));
+        Assert.DoesNotContain(" INFO ", server.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", server.Stdout, StringComparison.Ordinal);
+    }
+
     private static async Task<string> ReceiveAsync(Socket socket)
     {
         var buffer = new byte[256];
