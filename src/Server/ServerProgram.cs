@@ -19,25 +19,7 @@ internal static class ServerProgram
         IHost host;
         try
         {
-            var config = ConfigLoader.Load(sources);
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-            builder.Logging.ClearProviders();
-            // The host's own few lines (Akka's go through its ConsoleLineLogger), in the log's format.
-            if (config.Settings.LogFormat == LogFormat.Json)
-                builder.Logging.AddJsonConsole(console => console.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
-            else
-                builder.Logging.AddSimpleConsole(console =>
-                {
-                    console.SingleLine = true;
-                    console.TimestampFormat = "HH:mm:ss.fff ";
-                });
-            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-            builder.Services.AddActorSocketsServer(config.Hocon, config.Settings);
-            // Under systemd (Type=notify), READY=1 goes out once the host has started; the last
-            // hosted service waits for the listener, so that is once clients can connect.
-            builder.Services.AddSystemd();
-            builder.Services.AddHostedService(services => new ListenerBoundWait(services.GetRequiredService<ListenerStatus>(), BindTimeout));
-            host = builder.Build();
+            host = Build(ConfigLoader.Load(sources));
         }
         catch (SettingsException e)
         {
@@ -60,5 +42,31 @@ internal static class ServerProgram
             await host.WaitForShutdownAsync(CancellationToken.None);
             return ServerHosting.ExitCodeAfterStop(host.Services);
         }
+    }
+
+    private static IHost Build(LoadedConfig config)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        builder.Logging.ClearProviders();
+        // The host's own few lines (Akka's go through its ConsoleLineLogger), in the log's format.
+        if (config.Settings.LogFormat == LogFormat.Json)
+            builder.Logging.AddJsonConsole(console => console.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+        else
+            builder.Logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // A start that fails (cannot listen) is reported in one line by RunAsync; the host would add
+        // its own copy with a stack trace. Anything else that fails the start still surfaces, as the
+        // exception StartAsync throws.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        builder.Services.AddActorSocketsServer(config.Hocon, config.Settings);
+        // Under systemd (Type=notify), READY=1 goes out once the host has started; the last
+        // hosted service waits for the listener, so that is once clients can connect.
+        builder.Services.AddSystemd();
+        builder.Services.AddHostedService(services => new ListenerBoundWait(services.GetRequiredService<ListenerStatus>(), BindTimeout));
+        return builder.Build();
     }
 }
