@@ -1,3 +1,4 @@
+using System.Net;
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Settings;
 using ActorSockets.Server.Cluster;
@@ -8,7 +9,6 @@ using Akka;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
-using System.Net;
 using static ActorSockets.Server.Limiting.LimiterProtocol;
 using static ActorSockets.Server.Limiting.PictureProtocol;
 using static ActorSockets.Server.Sessions.SessionProtocol;

@@ -13,10 +13,10 @@ public enum LimiterEvent
 
 /// <summary>
 /// A log line of the limiter's, carrying its kind, so that a reader (the live view's colours) tells
-/// lines apart without reading their words. Written as its text, like any log line.
+/// lines apart without reading their words. Written as its text, like any log line; its fields
+/// (<paramref name="Session"/>, <paramref name="Remote"/>, <paramref name="Reason"/>, the clients
+/// holding a place and the limit) are written as fields of their own in JSON logs.
 /// </summary>
-/// Its fields (<paramref name="Session"/>, <paramref name="Remote"/>, <paramref name="Reason"/>, the
-/// clients holding a place and the limit) are written as fields of their own in JSON logs.
 public sealed record LimiterLogLine(LimiterEvent Kind, string Text, long? Session, string Remote, string? Reason, int Clients, int Limit)
 {
     public override string ToString() => Text;
