@@ -61,7 +61,7 @@ public sealed class ToolInstallTests : IDisposable
             </configuration>
             """);
 
-        await DotnetAsync("pack", Path.Combine(RepoPaths.RootDirectory, "ActorSockets.sln"), "--no-build", "-c", RepoPaths.Configuration, "-o", packages);
+        await DotnetAsync("pack", Path.Combine(RepoPaths.RootDirectory, "ActorSockets.sln"), "--no-build", "--no-restore", "-c", RepoPaths.Configuration, "-o", packages);
         Assert.Equal(Commands.Select(command => $"{command}.{Version}.nupkg").Order(StringComparer.Ordinal),
             Directory.EnumerateFiles(packages).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (var command in Commands)
