@@ -34,9 +34,14 @@ public sealed class BoardCheckActor : ReceiveActor
     {
         _ownIdentity = ownIdentity;
         _where = where;
+        // Judged only on a whole view. Akka publishes a change as one event per member, in address
+        // order, and the cluster's read view (Cluster.State) follows those events on an actor of its
+        // own: read between two of them, it may hold a leaving stranger with a lower address and not
+        // yet the oldest member (CI saw a node on the cluster's database leave that way). The
+        // publisher answers SendCurrentClusterState after it has published the whole change.
         Receive<ClusterEvent.CurrentClusterState>(state => Check(state.Members, state.Unreachable));
-        Receive<ClusterEvent.IMemberEvent>(_ => Check(_cluster.State.Members, _cluster.State.Unreachable));
-        Receive<ClusterEvent.UnreachableMember>(_ => Check(_cluster.State.Members, _cluster.State.Unreachable));
+        Receive<ClusterEvent.IMemberEvent>(_ => _cluster.SendCurrentClusterState(Self));
+        Receive<ClusterEvent.UnreachableMember>(_ => _cluster.SendCurrentClusterState(Self));
     }
 
     protected override void PreStart() =>
@@ -66,9 +71,10 @@ public sealed class BoardCheckActor : ReceiveActor
     /// </summary>
     private void Check(IEnumerable<Member> members, IEnumerable<Member> unreachable)
     {
-        var self = _cluster.SelfMember;
-        // A node that is itself leaving or downed compares nothing: its oldest is no longer the cluster's.
-        if (_leaving || self.Status is not (MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up))
+        // This node as the same view has it (not yet a member: nothing to judge). A node that is itself
+        // leaving or downed compares nothing: its oldest is no longer the cluster's.
+        var self = members.FirstOrDefault(member => member.UniqueAddress.Equals(_cluster.SelfUniqueAddress));
+        if (_leaving || self?.Status is not (MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up))
             return;
         var oldest = members.Where(member => member.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting)
             .OrderBy(member => member, Member.AgeOrdering).FirstOrDefault();
