@@ -27,10 +27,14 @@ internal static class OperationsSettingsReader
         MetricsPrometheus = PrometheusEndPoint(values),
         MetricsOtlpEndpoint = OtlpEndpoint(values),
         MetricsOtlpProtocol = MetricsOtlpProtocol.Read(values),
-        MetricsOtlpInterval = values.TryGetValue(MetricsOtlpInterval.Key, out var interval)
-            ? Durations.TryParse(interval, out var every) ? every : throw MetricsOtlpInterval.Refuse(interval)
-            : TimeSpan.FromMinutes(1),
+        MetricsOtlpInterval = OtlpInterval(values),
     };
+
+    private static TimeSpan OtlpInterval(IReadOnlyDictionary<string, string> values)
+    {
+        var text = values.GetValueOrDefault(MetricsOtlpInterval.Key, MetricsOtlpInterval.DefaultText);
+        return Durations.TryParse(text, out var interval) ? interval : throw MetricsOtlpInterval.Refuse(text);
+    }
 
     private static IPEndPoint? PrometheusEndPoint(IReadOnlyDictionary<string, string> values)
     {

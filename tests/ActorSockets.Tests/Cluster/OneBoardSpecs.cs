@@ -72,7 +72,7 @@ public sealed class OneBoardSpecs : IDisposable
         // Gossip has told it every member's board with the membership itself: had it found another, it would be leaving now.
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.False(SystemOf(second).WhenTerminated.IsCompleted,
-            $"a node on the cluster's own database was stopped ({CoordinatedShutdown.Get(SystemOf(second)).ShutdownReason?.GetType().Name ?? "no reason"})");
+            $"a node on the cluster's own database was stopped ({StopReason(second)})");
         await using var reader = await TcpTestClient.ConnectAsync(second.EndPoint);
         Assert.Equal("NOTES 2 2\n", await reader.AskAsync("GET"));
     }
@@ -92,18 +92,16 @@ public sealed class OneBoardSpecs : IDisposable
         var (strangerPort, firstPort) = (ports[0], ports[1]); // the stranger's address is the lower: the resolver would keep its side
         await using var first = await StartNodeAsync(firstPort, firstPort, _folder.File("board.db"));
         var cluster = Akka.Cluster.Cluster.Get(SystemOf(first));
-        var stranger = StartBareStranger(strangerPort, firstPort);
+        var stranger = await JoinBareStrangerAsync(strangerPort, first);
         try
         {
             var strangerAddress = Akka.Cluster.Cluster.Get(stranger).SelfAddress;
-            Assert.True(await WaitUntilAsync(() => cluster.State.Members.Any(m => m.Address.Equals(strangerAddress) && m.Status == MemberStatus.Up), Bound),
-                "the stranger did not become a member");
             await stranger.Terminate().WaitAsync(Bound);
 
             Assert.True(await WaitUntilAsync(() => SystemOf(first).WhenTerminated.IsCompleted || cluster.State.Members.All(m => !m.Address.Equals(strangerAddress)), Bound),
                 "the vanished stranger was neither removed nor did the cluster's node stop");
             Assert.False(SystemOf(first).WhenTerminated.IsCompleted,
-                $"the cluster's own node stopped ({CoordinatedShutdown.Get(SystemOf(first)).ShutdownReason?.GetType().Name ?? "no reason"})");
+                $"the cluster's own node stopped ({StopReason(first)})");
             await using var reader = await TcpTestClient.ConnectAsync(first.EndPoint);
             Assert.Equal("NOTES 0 0\n", await reader.AskAsync("GET"));
         }
@@ -114,18 +112,33 @@ public sealed class OneBoardSpecs : IDisposable
     }
 
     /// <summary>
-    /// A bare cluster node that holds another board: Akka's cluster with a board role and nothing of
-    /// ours, so it never leaves on its own; terminating it is a crash (it does not leave either).
+    /// A bare cluster node that holds another board, joined to <paramref name="seed"/>'s cluster and
+    /// Up there: Akka's cluster with a board role and nothing of ours, so it never leaves on its own;
+    /// terminating it is a crash (it does not leave either).
     /// </summary>
-    private static ActorSystem StartBareStranger(int port, int seedPort) =>
-        ActorSystem.Create("ActorSockets", ConfigurationFactory.ParseString($$"""
+    private static async Task<ActorSystem> JoinBareStrangerAsync(int port, RunningServer seed)
+    {
+        var seedAddress = Akka.Cluster.Cluster.Get(SystemOf(seed)).SelfAddress;
+        var stranger = ActorSystem.Create("ActorSockets", ConfigurationFactory.ParseString($$"""
             akka.actor.provider = cluster
             akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = {{port}} }
-            akka.cluster.seed-nodes = ["akka.tcp://ActorSockets@127.0.0.1:{{seedPort}}"]
+            akka.cluster.seed-nodes = ["{{seedAddress}}"]
             akka.cluster.roles = ["{{BoardCheckActor.RoleOf("0123456789abcdef0123456789abcdef")}}"]
             akka.coordinated-shutdown.run-by-actor-system-terminate = off
             akka.loglevel = WARNING
             """).WithFallback(ClusterMessageSerializer.Hocon));
+        var address = Akka.Cluster.Cluster.Get(stranger).SelfAddress;
+        if (!await WaitUntilAsync(() => Akka.Cluster.Cluster.Get(SystemOf(seed)).State.Members.Any(m => m.Address.Equals(address) && m.Status == MemberStatus.Up), Bound))
+        {
+            await stranger.Terminate();
+            Assert.Fail("the stranger did not become a member");
+        }
+        return stranger;
+    }
+
+    /// <summary>Why <paramref name="node"/>'s actor system stopped, for a failure's message.</summary>
+    private static string StopReason(RunningServer node) =>
+        CoordinatedShutdown.Get(SystemOf(node)).ShutdownReason?.GetType().Name ?? "no reason";
 
     /// <summary>
     /// CI's second finding in this test class (stop 28): a node on the cluster's database joined while a
@@ -142,20 +155,15 @@ public sealed class OneBoardSpecs : IDisposable
         var (strangerPort, firstPort, secondPort) = (ports[0], ports[1], ports[2]);
         var board = _folder.File("board.db");
         await using var first = await StartNodeAsync(firstPort, firstPort, board);
-        var cluster = Akka.Cluster.Cluster.Get(SystemOf(first));
-        var stranger = StartBareStranger(strangerPort, firstPort);
+        var stranger = await JoinBareStrangerAsync(strangerPort, first);
         try
         {
-            var strangerAddress = Akka.Cluster.Cluster.Get(stranger).SelfAddress;
-            Assert.True(await WaitUntilAsync(() => cluster.State.Members.Any(m => m.Address.Equals(strangerAddress) && m.Status == MemberStatus.Up), Bound),
-                "the stranger did not become a member");
-
             await using var second = await StartNodeAsync(secondPort, firstPort, board);
             Assert.True(await WaitUntilAsync(() => SystemOf(second).WhenTerminated.IsCompleted
                 || Akka.Cluster.Cluster.Get(SystemOf(second)).SelfMember.Status == MemberStatus.Up, Bound), "the second node neither joined nor stopped");
             await Task.Delay(TimeSpan.FromSeconds(2));
             Assert.False(SystemOf(second).WhenTerminated.IsCompleted,
-                $"a node on the cluster's own database was stopped ({CoordinatedShutdown.Get(SystemOf(second)).ShutdownReason?.GetType().Name ?? "no reason"})");
+                $"a node on the cluster's own database was stopped ({StopReason(second)})");
         }
         finally
         {

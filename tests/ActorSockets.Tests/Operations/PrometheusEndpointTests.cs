@@ -37,13 +37,9 @@ public sealed class PrometheusEndpointTests
         }
 
         // The exporter keeps a scrape for a moment (300 ms): ask until the new figures show.
-        var deadline = DateTime.UtcNow + Bound;
         var scrape = first;
-        while (Sum(scrape, "actorsockets_requests_total") < before + 3 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            scrape = (await probe.GetAsync("/metrics")).Body;
-        }
+        await TestCluster.WaitUntilAsync(async () => Sum(scrape = (await probe.GetAsync("/metrics")).Body, "actorsockets_requests_total") >= before + 3,
+            Bound, "the 3 requests in a scrape");
         Assert.Equal(before + 3, Sum(scrape, "actorsockets_requests_total"));
         Assert.Matches(@"actorsockets_requests_total\{[^}]*service=""sum""[^}]*transport=""tcp""", scrape);
         Assert.Contains("# TYPE actorsockets_request_duration_seconds histogram", scrape, StringComparison.Ordinal);
