@@ -24,6 +24,12 @@ public static class ServerTuning
     /// <summary>How often a session reports its request count to the limiter (for STATS), at most.</summary>
     public static readonly TimeSpan RequestReportInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often the limiter looks for sessions whose timeouts are due: PROTOCOL.md section 2 drops an
+    /// idle client within a second after its timeout, and a look is one message to each session due.
+    /// </summary>
+    public static readonly TimeSpan TimeoutSweepInterval = TimeSpan.FromMilliseconds(250);
+
     // ---- Limiter and listener ----
 
     /// <summary>

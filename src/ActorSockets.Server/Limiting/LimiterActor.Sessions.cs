@@ -25,7 +25,13 @@ public sealed partial class LimiterActor
                 return true;
             case RequestsServed served:
                 _figures.Served(served.Count);
-                _sessions.Served(Sender, served.Count, Now);
+                _sessions.Served(Sender, served, Now);
+                return true;
+            case NextTimeoutCheck next:
+                _sessions.TimeoutCheckDue(Sender, next.DueMs);
+                return true;
+            case TimeoutSweep:
+                SweepTimeouts();
                 return true;
             case SessionTerminated terminated:
                 OnSessionTerminated(terminated.Session);
@@ -34,6 +40,33 @@ public sealed partial class LimiterActor
                 return false;
         }
     }
+
+    /// <summary>
+    /// The idle timeouts of every session, in one timer (PROTOCOL.md section 2: dropped within a second
+    /// after the timeout): a session is asked to look at its own clock only once the time it last
+    /// gave has passed, so a busy session is never asked, and an idle one about once a timeout.
+    /// A session holds no timer of its own while it waits (issue 21: memory per idle connection).
+    /// </summary>
+    private void SweepTimeouts()
+    {
+        if (_sessions.Count == 0)
+        {
+            Timers.Cancel(TimeoutSweepTimerKey); // restarted by the next admission: an idle server stays asleep
+            return;
+        }
+        _sessions.TakeTimeoutChecksDue(Now, _timeoutChecksDue);
+        foreach (var session in _timeoutChecksDue)
+            session.Tell(CheckTimeouts.Instance);
+        _timeoutChecksDue.Clear();
+    }
+
+    private void ArmTimeoutSweep()
+    {
+        if (_settings.Timeout.Duration is not null && !Timers.IsTimerActive(TimeoutSweepTimerKey))
+            Timers.StartPeriodicTimer(TimeoutSweepTimerKey, TimeoutSweep.Instance, ServerTuning.TimeoutSweepInterval);
+    }
+
+    private sealed class TimeoutSweep { public static readonly TimeoutSweep Instance = new(); }
 
     /// <summary>The client has gone (or is going): its place is free now, whatever its actor still has to do.</summary>
     private void OnEnded(SessionRecord record, SessionEndReason reason, bool keepPlace = false)

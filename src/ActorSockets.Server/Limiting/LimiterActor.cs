@@ -34,12 +34,15 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
     private const string CountWaitTimerKey = "count-wait";
     private const string FiguresTimerKey = "cluster-figures";
     private const string UdpLogTimerKey = "udp-log";
+    private const string TimeoutSweepTimerKey = "timeout-sweep";
 
     private readonly ActorSocketsSettings _settings;
     private readonly IService _service;
     private readonly ServerMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SessionTable _sessions = new();
+    /// <summary>The sweep's list of sessions to ask, kept between sweeps so that a sweep allocates nothing.</summary>
+    private readonly List<IActorRef> _timeoutChecksDue = [];
     private readonly LimiterFigures _figures;
     private readonly LocalPlaces _places;
     private readonly UdpTally _udpTally = new(ServerTuning.UdpLogLinesPerWindow);
@@ -159,7 +162,10 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
         var session = Context.ActorOf(admit.SessionProps(info), $"session-{id}");
         Context.WatchWith(session, new SessionTerminated(session));
         var udp = admit is AdmitUdpClient;
-        _sessions.Add(session, new SessionRecord(id, admit.Remote, udp, Proven: false, Ended: false, Requests: 0, LastActivityMs: Now, info.Gauge));
+        // The session's idle clock starts when it does, after now: a first look a timeout from now is never late.
+        var firstTimeoutCheck = _settings.Timeout.Duration is { } timeout ? Now + (long)timeout.TotalMilliseconds : long.MaxValue;
+        _sessions.Add(session, new SessionRecord(id, admit.Remote, udp, Proven: false, Ended: false, Requests: 0, LastActivityMs: Now, info.Gauge, firstTimeoutCheck));
+        ArmTimeoutSweep();
         if (!udp || LogUdpEvent(UdpTally.Admitted))
             Log(LimiterEvent.Admitted, id, admit.Remote, null, $"session {id} admitted: {admit.Remote}");
         if (admit is AdmitUdpClient udpAdmit)

@@ -10,7 +10,9 @@ namespace ActorSockets.Server.Limiting;
 /// <param name="Requests">Requests the session has reported (it reports at most once a second), for the live view.</param>
 /// <param name="LastActivityMs">When it last reported requests, or was admitted: the live view's idle clock, to the second.</param>
 /// <param name="Gauge">What the session says of itself without a message (waiting for its service), for the live view.</param>
-internal sealed record SessionRecord(long Id, EndPoint Remote, bool Udp, bool Proven, bool Ended, long Requests, long LastActivityMs, SessionGauge Gauge);
+/// <param name="NextTimeoutCheckMs">When to look at its timeouts next, as it last said (<see cref="SessionProtocol.NextTimeoutCheck"/>); <see cref="long.MaxValue"/>: never, or a look is under way.</param>
+internal sealed record SessionRecord(long Id, EndPoint Remote, bool Udp, bool Proven, bool Ended, long Requests, long LastActivityMs, SessionGauge Gauge,
+    long NextTimeoutCheckMs);
 
 /// <summary>
 /// The limiter's record of every session actor still alive, including those whose client has gone:
@@ -30,8 +32,28 @@ internal sealed class SessionTable
 
     public void MarkProven(IActorRef session) => Change(session, record => record with { Proven = true });
 
-    public void Served(IActorRef session, long requests, long nowMs) =>
-        Change(session, record => record with { Requests = record.Requests + requests, LastActivityMs = nowMs });
+    public void Served(IActorRef session, SessionProtocol.RequestsServed served, long nowMs) =>
+        Change(session, record => record with
+        {
+            Requests = record.Requests + served.Count, LastActivityMs = nowMs, NextTimeoutCheckMs = served.NextTimeoutCheckMs,
+        });
+
+    public void TimeoutCheckDue(IActorRef session, long dueMs) => Change(session, record => record with { NextTimeoutCheckMs = dueMs });
+
+    /// <summary>
+    /// The sessions whose timeouts are due for a look at <paramref name="nowMs"/>, into
+    /// <paramref name="due"/>; each is marked as looked at until it answers (or reports) again.
+    /// </summary>
+    public void TakeTimeoutChecksDue(long nowMs, List<IActorRef> due)
+    {
+        foreach (var (session, record) in _records)
+        {
+            if (!record.Ended && record.NextTimeoutCheckMs <= nowMs)
+                due.Add(session);
+        }
+        foreach (var session in due)
+            TimeoutCheckDue(session, long.MaxValue);
+    }
 
     /// <summary>The session's client has gone: its record, the first time only (a session may say so twice).</summary>
     public SessionRecord? MarkEnded(IActorRef session)

@@ -5,7 +5,7 @@ namespace ActorSockets.Server.Sessions;
 /// <summary>
 /// What the request logic (<see cref="RequestPipeline"/>) asks of the session actor around it: the
 /// one seam between them. <see cref="SessionActor"/> does the first part for every transport (the
-/// limiter's figures, the timers); TCP and UDP each do the rest (what leaving bytes and ending mean).
+/// limiter's figures, the service's timer); TCP and UDP each do the rest (what leaving bytes and ending mean).
 /// </summary>
 public interface ISessionEffects
 {
@@ -16,11 +16,6 @@ public interface ISessionEffects
     void StartServiceTimer();
 
     void CancelServiceTimer();
-
-    /// <summary>Look at the idle clock after <paramref name="delay"/> (<see cref="RequestPipeline.OnIdleCheck"/>), unless a look is already due.</summary>
-    void ArmIdleCheck(TimeSpan delay);
-
-    void CancelIdleCheck();
 
     /// <summary>One request is answered: UDP sends its datagram now; TCP gathers until the end of the read.</summary>
     void RequestAnswered();

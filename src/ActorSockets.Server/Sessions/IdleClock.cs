@@ -4,8 +4,9 @@ namespace ActorSockets.Server.Sessions;
 /// The idle timeout of PROTOCOL.md section 2 as plain state: the time of the client's last activity
 /// (a complete, non-blank request line, or a non-empty datagram) and whether the clock runs at all
 /// (it waits while the server owes a reply, and in chat while it is the server's turn). Touching it
-/// is a field write, so a request costs no timer; the session checks it with one timer that fires
-/// when the timeout could at the earliest be due, and re-arms it for the rest.
+/// is a field write, so a request costs no timer. The session holds no timer for it either: the
+/// limiter looks at every session's timeouts in one sweep, asking a session only once its
+/// <see cref="EarliestExpiryMs"/> has passed (see <c>LimiterActor</c>).
 /// </summary>
 /// <remarks>Times are milliseconds of <see cref="Environment.TickCount64"/>: monotonic, cheap to read.</remarks>
 public sealed class IdleClock(TimeSpan? timeout)
@@ -22,33 +23,27 @@ public sealed class IdleClock(TimeSpan? timeout)
     /// <summary>The clock stops (the server owes a reply, or the session ends).</summary>
     public void Pause() => _running = false;
 
-    /// <summary>
-    /// The clock runs again from <paramref name="nowMs"/>: the client's turn starts afresh. Returns
-    /// the delay after which to check, or null when there is no timeout or it was already running.
-    /// </summary>
-    public TimeSpan? Resume(long nowMs)
+    /// <summary>The clock runs again from <paramref name="nowMs"/> (the client's turn starts afresh), unless it already runs.</summary>
+    public void Resume(long nowMs)
     {
-        if (_timeoutMs is not { } timeoutMs || _running)
-            return null;
+        if (_timeoutMs is null || _running)
+            return;
         _running = true;
         _lastActivityMs = nowMs;
-        return TimeSpan.FromMilliseconds(timeoutMs);
     }
 
+    /// <summary>True when the client has been idle for the whole timeout while the clock ran.</summary>
+    public bool IsExpired(long nowMs) => _running && _timeoutMs is { } timeoutMs && nowMs - _lastActivityMs >= timeoutMs;
+
     /// <summary>
-    /// At a check: true when the client has been idle for the whole timeout while the clock ran;
-    /// otherwise <paramref name="checkAgainIn"/> says when to look again (null: the clock is stopped,
-    /// and <see cref="Resume"/> will ask for a check).
+    /// The earliest time the timeout can expire, as seen at <paramref name="nowMs"/>: a whole timeout
+    /// after the last activity while the clock runs, a whole timeout from now while it stands still
+    /// (it can only start afresh); <see cref="long.MaxValue"/> without a timeout. Activity only moves it later.
     /// </summary>
-    public bool IsExpired(long nowMs, out TimeSpan? checkAgainIn)
+    public long EarliestExpiryMs(long nowMs) => _timeoutMs switch
     {
-        checkAgainIn = null;
-        if (!_running || _timeoutMs is not { } timeoutMs)
-            return false;
-        var idleMs = nowMs - _lastActivityMs;
-        if (idleMs >= timeoutMs)
-            return true;
-        checkAgainIn = TimeSpan.FromMilliseconds(timeoutMs - idleMs);
-        return false;
-    }
+        null => long.MaxValue,
+        { } timeoutMs when _running => _lastActivityMs + timeoutMs,
+        { } timeoutMs => nowMs + timeoutMs,
+    };
 }

@@ -114,10 +114,10 @@ public sealed partial class RequestPipeline
             _idle.Pause();
     }
 
-    /// <summary>The client's turn: the idle clock runs afresh; one check is armed (none per request).</summary>
+    /// <summary>The client's turn: the idle clock runs afresh (a field write: no timer, none per request).</summary>
     private void ResumeIdleClock()
     {
-        if (!Ended && _idle.Resume(_now()) is { } check)
-            _effects.ArmIdleCheck(check);
+        if (!Ended)
+            _idle.Resume(_now());
     }
 }

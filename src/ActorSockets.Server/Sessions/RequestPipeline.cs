@@ -101,21 +101,17 @@ public sealed partial class RequestPipeline
             Serve(oversized);
     }
 
-    /// <summary>The idle check is due: BYE timeout when the client was idle the whole timeout, else look again later.</summary>
-    public void OnIdleCheck()
+    /// <summary>The limiter looks at the timeouts: BYE timeout when the client was idle the whole timeout.</summary>
+    public void OnTimeoutCheck()
     {
-        if (Ended)
+        if (Ended || !_idle.IsExpired(_now()))
             return;
-        if (_idle.IsExpired(_now(), out var checkAgainIn))
-        {
-            End(SessionEndReason.Timeout, Replies.ByeTimeout(_info.Settings.Timeout.Text));
-            _effects.OutputReady();
-        }
-        else if (checkAgainIn is { } delay)
-        {
-            _effects.ArmIdleCheck(delay);
-        }
+        End(SessionEndReason.Timeout, Replies.ByeTimeout(_info.Settings.Timeout.Text));
+        _effects.OutputReady();
     }
+
+    /// <summary>The earliest time the idle timeout can expire (<see cref="IdleClock.EarliestExpiryMs"/>): when the limiter should look next.</summary>
+    public long IdleExpiryMs => _idle.EarliestExpiryMs(_now());
 
     /// <summary>Begins to end the session: the goodbye line (if any) is the last reply; nothing is served after it.</summary>
     public void End(SessionEndReason reason, string? goodbye)
@@ -126,7 +122,6 @@ public sealed partial class RequestPipeline
         _phase = Phase.Ended;
         _waiting.Clear();
         _effects.CancelServiceTimer();
-        _effects.CancelIdleCheck();
         _idle.Pause();
         if (goodbye is not null)
             Replies.WriteLine(Outgoing, default, goodbye);

@@ -9,6 +9,7 @@ namespace ActorSockets.Server.Sessions;
 /// What every session actor is, TCP and UDP alike: the <see cref="RequestPipeline"/> of its client's
 /// requests, the timers the pipeline asks for, the events to its parent (<see cref="SessionProtocol"/>),
 /// the messages every session handles, and the goodbye when the actor stops without having ended.
+/// An idle session holds no timer: its parent looks at its timeouts (<see cref="SessionProtocol.CheckTimeouts"/>).
 /// A transport adds how bytes come in and go out (<see cref="TcpSessionActor"/>,
 /// <see cref="UdpSessionActor"/>). The pipeline reaches its actor through one interface,
 /// <see cref="ISessionEffects"/>, part of it answered here and part by the transport.
@@ -17,7 +18,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
 {
     private const string ReportTimerKey = "report-requests";
     private const string ServiceTimeoutKey = "service-timeout";
-    private const string IdleTimerKey = "idle-check";
+    private ILoggingAdapter? _log;
 
     protected SessionActor(SessionInfo info)
     {
@@ -31,7 +32,8 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
 
     protected RequestPipeline Pipeline { get; }
 
-    protected ILoggingAdapter Log { get; } = Context.GetLogger();
+    /// <summary>Made on first use: most sessions never log, and a logger is a few hundred bytes a session.</summary>
+    protected ILoggingAdapter Log => _log ??= Context.GetLogger();
 
     protected override bool AroundReceive(Receive receive, object message)
     {
@@ -60,8 +62,8 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
     {
         switch (message)
         {
-            case IdleCheck:
-                Pipeline.OnIdleCheck();
+            case SessionProtocol.CheckTimeouts:
+                CheckTimeouts();
                 return true;
             case SessionProtocol.ServerStopping:
                 Pipeline.End(SessionEndReason.Shutdown, Replies.ByeShutdown);
@@ -90,8 +92,19 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
     {
         var count = Pipeline.Meter.TakeUnreported();
         if (count > 0)
-            Context.Parent.Tell(new SessionProtocol.RequestsServed(count));
+            Context.Parent.Tell(new SessionProtocol.RequestsServed(count, NextTimeoutCheckMs()));
     }
+
+    /// <summary>Ends the session when a timeout has run out; otherwise tells the parent when to look again.</summary>
+    protected virtual void CheckTimeouts()
+    {
+        Pipeline.OnTimeoutCheck();
+        if (Pipeline.EndReason is null)
+            Context.Parent.Tell(new SessionProtocol.NextTimeoutCheck(NextTimeoutCheckMs()));
+    }
+
+    /// <summary>The earliest time a timeout of this session could run out (the transport may add one of its own).</summary>
+    protected virtual long NextTimeoutCheckMs() => Pipeline.IdleExpiryMs;
 
     /// <summary>The last words of a session stopped by a crash or a forced shutdown, where the transport still allows them.</summary>
     protected abstract void SayGoodbyeWhileStopping(string goodbye);
@@ -102,14 +115,6 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
 
     public void CancelServiceTimer() => Timers.Cancel(ServiceTimeoutKey);
 
-    public void ArmIdleCheck(TimeSpan delay)
-    {
-        if (!Timers.IsTimerActive(IdleTimerKey))
-            Timers.StartSingleTimer(IdleTimerKey, IdleCheck.Instance, delay);
-    }
-
-    public void CancelIdleCheck() => Timers.Cancel(IdleTimerKey);
-
     public abstract void RequestAnswered();
 
     public abstract void OutputReady();
@@ -117,9 +122,6 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
     public abstract void Ending(SessionEndReason reason);
 
     public abstract void CaughtUp();
-
-    /// <summary>Time to look at the idle clock.</summary>
-    private sealed class IdleCheck { public static readonly IdleCheck Instance = new(); }
 
     private sealed class ServiceTimeoutTick { public static readonly ServiceTimeoutTick Instance = new(); }
 

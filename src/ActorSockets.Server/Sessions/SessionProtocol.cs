@@ -15,7 +15,15 @@ public static class SessionProtocol
     public sealed record SessionEnded(SessionEndReason Reason);
 
     /// <summary>Requests served since the last report (reported in batches, not per request).</summary>
-    public sealed record RequestsServed(long Count);
+    /// <param name="NextTimeoutCheckMs">As in <see cref="NextTimeoutCheck"/>: the activity the batch reports moves it on.</param>
+    public sealed record RequestsServed(long Count, long NextTimeoutCheckMs);
+
+    /// <summary>
+    /// The answer to <see cref="CheckTimeouts"/> when none has run out: the earliest time one could
+    /// (<see cref="Environment.TickCount64"/> milliseconds; <see cref="long.MaxValue"/>: never). Activity
+    /// only moves it later, so a look at that time is never too late, at worst early.
+    /// </summary>
+    public sealed record NextTimeoutCheck(long DueMs);
 
     /// <summary>A client asked STATS: the figures, please, with the session's own unreported requests so its figure is exact.</summary>
     public sealed record StatsRequested(long UnreportedRequests);
@@ -31,6 +39,17 @@ public static class SessionProtocol
     }
 
     #endregion
+
+    /// <summary>
+    /// From the parent's sweep (the limiter holds the timeouts' clock for all its sessions, so that a
+    /// session holds no timer while it waits): end the session if its idle timeout, or over TCP its
+    /// stalled write, has run out; otherwise answer <see cref="NextTimeoutCheck"/>.
+    /// </summary>
+    public sealed class CheckTimeouts
+    {
+        public static readonly CheckTimeouts Instance = new();
+        private CheckTimeouts() { }
+    }
 
     /// <summary>The server is stopping: say <c>BYE shutdown</c>, flush, close, stop.</summary>
     public sealed class ServerStopping

@@ -23,13 +23,13 @@ namespace ActorSockets.Server.Sessions;
 /// The idle clock waits while the server owes a reply, so a client that asks for a long reply and
 /// never reads would keep its place for ever. Write progress is bounded instead: a write that the
 /// client has not taken for the idle timeout ends the session as a timeout (the BYE, if the kernel
-/// still takes it, then an abort). The check is one timer while writes are in flight, not one per write.
+/// still takes it, then an abort). It is looked at with the idle timeout, when the limiter asks
+/// (<see cref="SessionProtocol.CheckTimeouts"/>): no timer while writes are in flight.
 /// </para>
 /// </remarks>
 public sealed class TcpSessionActor : SessionActor, ILineSink
 {
     private const string CloseGraceTimerKey = "close-grace";
-    private const string WriteProgressTimerKey = "write-progress";
 
     private readonly IActorRef _connection;
     private readonly LineDecoder _decoder;
@@ -73,9 +73,6 @@ public sealed class TcpSessionActor : SessionActor, ILineSink
                     Pipeline.OnOversizedRequest(Replies.TooLongLine(Info.Settings.MaxLineBytes), endsSession: true);
                 }
                 OutputReady();
-                break;
-            case WriteProgressCheck:
-                CheckWriteProgress();
                 break;
             case Tcp.PeerClosed:
                 _peerClosed = true;
@@ -152,20 +149,22 @@ public sealed class TcpSessionActor : SessionActor, ILineSink
             return;
         }
         _writer.ThrottleReading(Pipeline.Outgoing.WrittenCount, Pipeline.WaitingCount);
-        if (!_writer.Idle && Info.Settings.Timeout.Duration is { } bound && !Timers.IsTimerActive(WriteProgressTimerKey))
-            Timers.StartSingleTimer(WriteProgressTimerKey, WriteProgressCheck.Instance, bound);
     }
 
-    private void CheckWriteProgress()
+    /// <summary>A write the client has not taken for the whole idle timeout ends the session first; then the idle clock.</summary>
+    protected override void CheckTimeouts()
     {
-        if (Info.Settings.Timeout.Duration is not { } bound)
-            return;
-        if (!_writer.IsStalled(bound, out var checkAgainIn))
-        {
-            if (checkAgainIn is { } delay)
-                Timers.StartSingleTimer(WriteProgressTimerKey, WriteProgressCheck.Instance, delay);
-            return;
-        }
+        if (Pipeline.EndReason is null && Info.Settings.Timeout.Duration is { } bound && _writer.IsStalled(bound))
+            EndStalled();
+        else
+            base.CheckTimeouts();
+    }
+
+    protected override long NextTimeoutCheckMs() =>
+        Info.Settings.Timeout.Duration is { } bound ? Math.Min(base.NextTimeoutCheckMs(), _writer.StallDueMs(bound)) : long.MaxValue;
+
+    private void EndStalled()
+    {
         Log.Debug("session {0}: the client took none of its reply for {1}; dropped as idle", Info.Id, Info.Settings.Timeout.Text);
         Pipeline.MarkEnded(SessionEndReason.Timeout);
         SayGoodbyeWhileStopping(Replies.ByeTimeout(Info.Settings.Timeout.Text));
@@ -211,13 +210,6 @@ public sealed class TcpSessionActor : SessionActor, ILineSink
     {
         public static readonly WriteAck Instance = new();
         private WriteAck() { }
-    }
-
-    /// <summary>Time to see whether the write in flight has been taken.</summary>
-    private sealed class WriteProgressCheck
-    {
-        public static readonly WriteProgressCheck Instance = new();
-        private WriteProgressCheck() { }
     }
 
     private sealed class CloseGraceExpired

@@ -47,22 +47,11 @@ public sealed class TcpWriter(Action<Tcp.Command> send, Tcp.Event writeAck, Func
     /// <summary>The write in flight reached the kernel.</summary>
     public void Acknowledged() => _bytesInFlight = 0;
 
-    /// <summary>
-    /// True when a write has been in flight, unacknowledged, for <paramref name="bound"/> or longer;
-    /// otherwise <paramref name="checkAgainIn"/> says when it could be (null: nothing in flight).
-    /// </summary>
-    public bool IsStalled(TimeSpan bound, out TimeSpan? checkAgainIn)
-    {
-        checkAgainIn = null;
-        if (Idle)
-            return false;
-        var waitedMs = _now() - _inFlightSinceMs;
-        var boundMs = (long)bound.TotalMilliseconds;
-        if (waitedMs >= boundMs)
-            return true;
-        checkAgainIn = TimeSpan.FromMilliseconds(boundMs - waitedMs);
-        return false;
-    }
+    /// <summary>True when a write has been in flight, unacknowledged, for <paramref name="bound"/> or longer.</summary>
+    public bool IsStalled(TimeSpan bound) => _now() >= StallDueMs(bound);
+
+    /// <summary>When the write in flight will have stalled if it is not taken by then; <see cref="long.MaxValue"/> with nothing in flight.</summary>
+    public long StallDueMs(TimeSpan bound) => Idle ? long.MaxValue : _inFlightSinceMs + (long)bound.TotalMilliseconds;
 
     /// <summary>Suspends reading while more than the high water is owed or too many requests wait; resumes below.</summary>
     public void ThrottleReading(int bytesGathered, int requestsWaiting)

@@ -2,6 +2,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.IO;
 using Akka.TestKit;
+using ActorSockets.Server.Sessions;
 
 namespace ActorSockets.Tests.Support;
 
@@ -12,6 +13,8 @@ namespace ActorSockets.Tests.Support;
 /// </summary>
 internal sealed class TcpSessionHarness(TestKitBase kit, TestProbe connection, IActorRef session)
 {
+    private ICancelable? _sweep;
+
     public TestProbe Connection { get; } = connection;
 
     public IActorRef Session { get; } = session;
@@ -27,6 +30,14 @@ internal sealed class TcpSessionHarness(TestKitBase kit, TestProbe connection, I
 
     /// <summary>A session someone else started (the limiter, a spec of its own): its connection probe and the session.</summary>
     public static TcpSessionHarness Of(TestKitBase kit, TestProbe connection, IActorRef session) => new(kit, connection, session);
+
+    /// <summary>
+    /// Stands in for the limiter's timeout sweep: asks the session to look at its timeouts every
+    /// 100 ms, due or not (a sweep may ask early: the session alone judges). Its answers go to the parent.
+    /// </summary>
+    public void SweepTimeouts() =>
+        _sweep = kit.Sys.Scheduler.ScheduleTellRepeatedlyCancelable(TimeSpan.Zero, TimeSpan.FromMilliseconds(100), Session,
+            SessionProtocol.CheckTimeouts.Instance, ActorRefs.NoSender);
 
     public void Send(string data) => Session.Tell(new Tcp.Received(ByteString.FromString(data)), Connection.Ref);
 
@@ -46,5 +57,6 @@ internal sealed class TcpSessionHarness(TestKitBase kit, TestProbe connection, I
         watcher.Watch(Session);
         Session.Tell(Tcp.Closed.Instance, Connection.Ref);
         watcher.ExpectTerminated(Session);
+        _sweep?.Cancel();
     }
 }

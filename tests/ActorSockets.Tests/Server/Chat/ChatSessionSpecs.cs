@@ -32,7 +32,10 @@ public class ChatSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel
         var settings = TestSettings.Create(["service=chat", "timeout=off", .. sets]);
         var chatOperator = CreateTestProbe();
         var info = new SessionInfo(3, new IPEndPoint(IPAddress.Loopback, 40000), settings, new ChatService(TestKeys.Server, chatOperator.Ref, Crypto));
-        var chat = new Chat(TcpSessionHarness.Start(this, connection => TcpSessionActor.Props(info, connection), CreateTestProbe()), chatOperator);
+        var harness = TcpSessionHarness.Start(this, connection => TcpSessionActor.Props(info, connection), CreateTestProbe());
+        if (settings.Timeout.Duration is not null)
+            harness.SweepTimeouts(); // the limiter's part of the timeout
+        var chat = new Chat(harness, chatOperator);
         Assert.Equal($"HELLO chat/1 {TestKeys.Server.PublicBase64}\n", Written(chat));
         return chat;
     }

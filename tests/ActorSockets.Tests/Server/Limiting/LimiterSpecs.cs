@@ -107,6 +107,29 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
         Assert.Equal(1, Stats(limiter).Timeouts);
     }
 
+    [Fact]
+    public void Limiter_should_leave_a_busy_session_alone_and_time_it_out_once_it_goes_quiet()
+    {
+        // The limiter asks a session to look at its idle clock only once the time it last gave has
+        // passed; the session judges. Requests every 200 ms for 2.4 s against a 1.5 s timeout: the first
+        // look comes 1.5 s after the admission, while the client is busy, and must not end it. (The
+        // timeout leaves room for a test thread that a loaded machine keeps waiting.)
+        var limiter = StartLimiter("timeout=1500ms");
+        var c1 = CreateTestProbe();
+        var session = Offer(limiter, c1, 1001);
+        var harness = TcpSessionHarness.Of(this, c1, session);
+        for (var i = 0; i < 12; i++)
+        {
+            harness.Send("1 1\n");
+            Assert.Equal("2\n", harness.ExpectWriteAndAck());
+            c1.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        }
+        var quietSince = DateTime.UtcNow;
+        var bye = c1.ExpectMsg<Tcp.Write>(TimeSpan.FromSeconds(6));
+        Assert.Equal("BYE timeout: idle for 1500ms\n", bye.Data.ToString(Encoding.UTF8));
+        Assert.True(DateTime.UtcNow - quietSince >= TimeSpan.FromMilliseconds(1300), "timed out before a whole timeout of quiet");
+    }
+
     /// <summary>
     /// Admits a UDP endpoint and has its session hear <paramref name="datagrams"/> datagrams, the last
     /// tagged with the endpoint's cookie when <paramref name="proven"/> (as our client does after STATS).

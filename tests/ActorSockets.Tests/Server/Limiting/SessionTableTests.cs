@@ -9,8 +9,9 @@ namespace ActorSockets.Tests.Server.Limiting;
 /// <summary>The limiter's record of its sessions: gone once, the silent UDP session to evict, the newest for the live view.</summary>
 public sealed class SessionTableTests : TestKit
 {
-    private static SessionRecord Record(long id, bool udp, long lastActivityMs) =>
-        new(id, new IPEndPoint(IPAddress.Loopback, 40_000 + (int)id), udp, Proven: false, Ended: false, Requests: 0, lastActivityMs, new SessionGauge());
+    private static SessionRecord Record(long id, bool udp, long lastActivityMs, long nextTimeoutCheckMs = long.MaxValue) =>
+        new(id, new IPEndPoint(IPAddress.Loopback, 40_000 + (int)id), udp, Proven: false, Ended: false, Requests: 0, lastActivityMs, new SessionGauge(),
+            nextTimeoutCheckMs);
 
     private IActorRef Add(SessionTable table, SessionRecord record)
     {
@@ -41,7 +42,7 @@ public sealed class SessionTableTests : TestKit
         var older = Add(table, Record(3, udp: true, lastActivityMs: 20));
         var newer = Add(table, Record(4, udp: true, lastActivityMs: 30));
         Assert.Equal(older, table.SilentUdpSession());
-        table.Served(older, requests: 1, nowMs: 40);                 // active again: now the newest
+        table.Served(older, new SessionProtocol.RequestsServed(1, long.MaxValue), nowMs: 40);                 // active again: now the newest
         Assert.Equal(newer, table.SilentUdpSession());
         table.MarkEnded(newer);
         Assert.Equal(older, table.SilentUdpSession());
@@ -56,8 +57,31 @@ public sealed class SessionTableTests : TestKit
         var first = Add(table, Record(1, udp: false, 0));
         Add(table, Record(2, udp: false, 0));
         Add(table, Record(3, udp: true, 0));
-        table.Served(first, requests: 5, nowMs: 100);
+        table.Served(first, new SessionProtocol.RequestsServed(5, long.MaxValue), nowMs: 100);
         Assert.Equal([3L, 2L], table.Newest(2).Select(line => line.Id));
         Assert.Equal((5L, 100L), table.Newest(3).Single(line => line.Id == 1) is var line ? (line.Requests, line.LastActivityMs) : default);
+    }
+
+    [Fact]
+    public void A_session_is_asked_to_look_at_its_timeouts_once_its_time_has_passed_and_once_until_it_answers()
+    {
+        var table = new SessionTable();
+        var idle = Add(table, Record(1, udp: false, 0, nextTimeoutCheckMs: 1_000));
+        var busy = Add(table, Record(2, udp: false, 0, nextTimeoutCheckMs: 1_500));
+        var gone = Add(table, Record(3, udp: true, 0, nextTimeoutCheckMs: 0));
+        table.MarkEnded(gone);
+        var due = new List<IActorRef>();
+
+        table.TakeTimeoutChecksDue(999, due);
+        Assert.Empty(due);
+        table.TakeTimeoutChecksDue(1_000, due);
+        Assert.Equal([idle], due); // not the one whose client has gone
+        due.Clear();
+        table.Served(busy, new SessionProtocol.RequestsServed(3, NextTimeoutCheckMs: 9_000), nowMs: 1_200); // a report moves its time on
+        table.TakeTimeoutChecksDue(2_000, due);
+        Assert.Empty(due); // the idle one was asked already: not again before it answers
+        table.TimeoutCheckDue(idle, 2_500);
+        table.TakeTimeoutChecksDue(3_000, due);
+        Assert.Equal([idle], due);
     }
 }

@@ -4,8 +4,8 @@ namespace ActorSockets.Tests.Server.Sessions;
 
 /// <summary>
 /// The idle timeout as plain state (PROTOCOL.md section 2): it runs only while it is the client's
-/// turn, activity starts it afresh, and a check says when to look again instead of arming a timer
-/// per request.
+/// turn, activity starts it afresh, and it says the earliest time it can expire, for the limiter's
+/// sweep to look then (no timer per request, none per session).
 /// </summary>
 public sealed class IdleClockTests
 {
@@ -15,20 +15,21 @@ public sealed class IdleClockTests
     public void Without_a_timeout_it_never_runs_and_never_expires()
     {
         var clock = new IdleClock(null);
-        Assert.Null(clock.Resume(nowMs: 0));
-        Assert.False(clock.IsExpired(nowMs: long.MaxValue / 2, out var again));
-        Assert.Null(again);
+        clock.Resume(nowMs: 0);
+        Assert.False(clock.IsExpired(nowMs: long.MaxValue / 2));
+        Assert.Equal(long.MaxValue, clock.EarliestExpiryMs(nowMs: 0));
     }
 
     [Fact]
     public void Once_resumed_it_expires_after_the_whole_timeout_without_activity()
     {
         var clock = new IdleClock(Timeout);
-        Assert.Equal(Timeout, clock.Resume(nowMs: 1_000));
-        Assert.Null(clock.Resume(nowMs: 2_000)); // already running: no second check asked for
-        Assert.False(clock.IsExpired(nowMs: 4_000, out var again));
-        Assert.Equal(TimeSpan.FromSeconds(7), again); // from the resume at 1 s, not the second call
-        Assert.True(clock.IsExpired(nowMs: 11_000, out _));
+        clock.Resume(nowMs: 1_000);
+        clock.Resume(nowMs: 2_000); // already running: the clock does not start again
+        Assert.False(clock.IsExpired(nowMs: 4_000));
+        Assert.Equal(11_000, clock.EarliestExpiryMs(nowMs: 4_000)); // from the resume at 1 s, not the second call
+        Assert.False(clock.IsExpired(nowMs: 10_999));
+        Assert.True(clock.IsExpired(nowMs: 11_000));
     }
 
     [Fact]
@@ -37,21 +38,22 @@ public sealed class IdleClockTests
         var clock = new IdleClock(Timeout);
         clock.Resume(nowMs: 0);
         clock.Touch(nowMs: 8_000);
-        Assert.False(clock.IsExpired(nowMs: 10_000, out var again));
-        Assert.Equal(TimeSpan.FromSeconds(8), again);
-        Assert.True(clock.IsExpired(nowMs: 18_000, out _));
+        Assert.False(clock.IsExpired(nowMs: 10_000));
+        Assert.Equal(18_000, clock.EarliestExpiryMs(nowMs: 10_000));
+        Assert.True(clock.IsExpired(nowMs: 18_000));
     }
 
     [Fact]
-    public void While_the_server_owes_a_reply_the_clock_stands_still()
+    public void While_the_server_owes_a_reply_the_clock_stands_still_and_can_expire_a_whole_timeout_from_now_at_the_earliest()
     {
         var clock = new IdleClock(Timeout);
         clock.Resume(nowMs: 0);
         clock.Pause();
-        Assert.False(clock.IsExpired(nowMs: 60_000, out var again));
-        Assert.Null(again); // stopped: the next Resume asks for the check
-        Assert.Equal(Timeout, clock.Resume(nowMs: 60_000)); // the client's turn starts afresh
-        Assert.False(clock.IsExpired(nowMs: 69_999, out _));
-        Assert.True(clock.IsExpired(nowMs: 70_000, out _));
+        Assert.False(clock.IsExpired(nowMs: 60_000));
+        Assert.Equal(70_000, clock.EarliestExpiryMs(nowMs: 60_000)); // it can only start afresh
+        clock.Resume(nowMs: 65_000); // the client's turn starts afresh
+        Assert.Equal(75_000, clock.EarliestExpiryMs(nowMs: 66_000));
+        Assert.False(clock.IsExpired(nowMs: 74_999));
+        Assert.True(clock.IsExpired(nowMs: 75_000));
     }
 }

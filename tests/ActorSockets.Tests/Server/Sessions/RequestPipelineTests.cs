@@ -18,8 +18,6 @@ public class RequestPipelineTests
         public void AskStats(long unreportedRequests) => Effects.Add($"ask-stats {unreportedRequests}");
         public void StartServiceTimer() => Effects.Add("service-timer");
         public void CancelServiceTimer() { }
-        public void ArmIdleCheck(TimeSpan delay) => Effects.Add($"idle-check {delay.TotalMilliseconds}");
-        public void CancelIdleCheck() { }
         public void RequestAnswered() { }
         public void OutputReady() { }
         public void Ending(SessionEndReason reason) => Effects.Add($"ending {reason}");
@@ -150,15 +148,17 @@ public class RequestPipelineTests
     public void The_idle_clock_counts_from_the_last_non_blank_request_and_says_bye_when_it_runs_out()
     {
         var pipeline = Start(sets: "timeout=1s");
-        Assert.Equal("idle-check 1000", _recorder.Effects[0]);
+        Assert.Equal(_nowMs + 1000, pipeline.IdleExpiryMs);
         _nowMs += 600;
         Lines(pipeline, "PING", "   ", "");      // a request; blanks are no activity
+        var ping = _nowMs;
         _nowMs += 600;
-        pipeline.OnIdleCheck();                  // 600 ms since the PING: look again in 400
-        Assert.Equal("idle-check 400", _recorder.Effects[^1]);
+        pipeline.OnTimeoutCheck();               // 600 ms since the PING: not yet, look again 1 s after it
+        Assert.Null(pipeline.EndReason);
+        Assert.Equal(ping + 1000, pipeline.IdleExpiryMs);
         _nowMs += 400;
         Output(pipeline);
-        pipeline.OnIdleCheck();
+        pipeline.OnTimeoutCheck();
         Assert.Equal("BYE timeout: idle for 1s\n", Output(pipeline));
         Assert.Equal((SessionEndReason?)SessionEndReason.Timeout, pipeline.EndReason);
         Assert.Equal("ending Timeout", _recorder.Effects[^1]);
@@ -170,13 +170,17 @@ public class RequestPipelineTests
         var pipeline = Start(new LaterService(), "timeout=1s");
         Lines(pipeline, "slow");
         _nowMs += 5_000;
-        pipeline.OnIdleCheck();                   // paused: no timeout, nothing to arm
+        pipeline.OnTimeoutCheck();                // paused: no timeout
         Assert.Null(pipeline.EndReason);
+        Assert.Equal(_nowMs + 1000, pipeline.IdleExpiryMs); // it can only start afresh
         pipeline.OnServiceMessage("answer:done");
-        Assert.Equal(2, _recorder.Effects.Count(e => e == "idle-check 1000")); // at the start, and afresh now
+        Assert.Equal(_nowMs + 1000, pipeline.IdleExpiryMs); // afresh now
         _nowMs += 999;
-        pipeline.OnIdleCheck();
+        pipeline.OnTimeoutCheck();
         Assert.Null(pipeline.EndReason);
+        _nowMs += 1;
+        pipeline.OnTimeoutCheck();
+        Assert.Equal((SessionEndReason?)SessionEndReason.Timeout, pipeline.EndReason);
     }
 
     [Fact]
@@ -223,13 +227,15 @@ public class RequestPipelineTests
         var service = new PartsService(1) { ClientsTurnNow = false };
         var pipeline = Start(service, "timeout=1s");
         _nowMs += 10_000;
-        pipeline.OnIdleCheck(); // the server's turn first (chat's HELLO): the client cannot be idle
+        pipeline.OnTimeoutCheck(); // the server's turn first (chat's HELLO): the client cannot be idle
         Assert.Null(pipeline.EndReason);
 
         service.ClientsTurnNow = true;
+        _nowMs += 500;
         Assert.True(pipeline.OnServiceMessage("unasked"));       // the operator's answer, say
         Assert.Equal("said unasked\n", Output(pipeline));
-        Assert.Equal("idle-check 1000", _recorder.Effects[^1]); // the client's turn: the clock starts afresh
+        _nowMs += 100;
+        Assert.Equal(_nowMs - 100 + 1000, pipeline.IdleExpiryMs); // the client's turn: the clock started afresh at the answer
         Assert.False(pipeline.OnServiceMessage("something else"));
     }
 

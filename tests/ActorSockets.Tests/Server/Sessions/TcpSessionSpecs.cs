@@ -30,7 +30,10 @@ public class TcpSessionSpecs(ITestOutputHelper output) : TestKit("akka.loglevel 
         var settings = TestSettings.Create(["timeout=off", .. sets]);
         var parent = CreateTestProbe();
         var info = new SessionInfo(1, new IPEndPoint(IPAddress.Loopback, 40000), settings, SumService.Instance);
-        return new Started(TcpSessionHarness.Start(this, connection => TcpSessionActor.Props(info, connection), parent), parent);
+        var harness = TcpSessionHarness.Start(this, connection => TcpSessionActor.Props(info, connection), parent);
+        if (settings.Timeout.Duration is not null)
+            harness.SweepTimeouts(); // the limiter's part of the timeout
+        return new Started(harness, parent);
     }
 
     private static void Send(Started s, string data) => s.Harness.Send(data);

@@ -42,22 +42,22 @@ public class TcpWriterTests
         long now = 1000;
         var writer = new TcpWriter(_sent.Add, new Ack(), () => now);
         var bound = TimeSpan.FromSeconds(2);
-        Assert.False(writer.IsStalled(bound, out var idleCheck));
-        Assert.Null(idleCheck); // nothing in flight: nothing to watch
+        Assert.False(writer.IsStalled(bound));
+        Assert.Equal(long.MaxValue, writer.StallDueMs(bound)); // nothing in flight: nothing to watch
 
         Gather("x\n");
         writer.Flush(_outgoing);
         now += 1500;
-        Assert.False(writer.IsStalled(bound, out var again));
-        Assert.Equal(TimeSpan.FromMilliseconds(500), again);
+        Assert.False(writer.IsStalled(bound));
+        Assert.Equal(3000, writer.StallDueMs(bound)); // handed over at 1000, bound 2 s
 
         writer.Acknowledged(); // progress
         Gather("y\n");
         writer.Flush(_outgoing);
         now += 1999;
-        Assert.False(writer.IsStalled(bound, out _)); // the bound runs from the last progress
+        Assert.False(writer.IsStalled(bound)); // the bound runs from the last progress
         now += 1;
-        Assert.True(writer.IsStalled(bound, out _));
+        Assert.True(writer.IsStalled(bound));
     }
 
     [Fact]
