@@ -1,4 +1,3 @@
-using System.Buffers;
 using ActorSockets.Protocol;
 using ActorSockets.Protocol.Requests;
 using ActorSockets.Server.Services;
@@ -50,7 +49,7 @@ public sealed partial class RequestPipeline
     }
 
     /// <summary>Reply bytes not yet handed to the transport.</summary>
-    public ArrayBufferWriter<byte> Outgoing { get; } = new();
+    public ReplyBuffer Outgoing { get; } = new();
 
     /// <summary>Set once the session has begun to end; no request is served after that.</summary>
     public SessionEndReason? EndReason { get; private set; }

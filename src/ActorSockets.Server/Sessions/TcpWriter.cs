@@ -1,4 +1,3 @@
-using System.Buffers;
 using Akka.IO;
 
 namespace ActorSockets.Server.Sessions;
@@ -30,14 +29,14 @@ public sealed class TcpWriter(Action<Tcp.Command> send, Tcp.Event writeAck, Func
     /// flight. True when the connection has taken everything and nothing was waiting: a long reply
     /// may write its next part.
     /// </summary>
-    public bool Flush(ArrayBufferWriter<byte> outgoing)
+    public bool Flush(ReplyBuffer outgoing)
     {
         if (!Idle)
             return false;
         if (outgoing.WrittenCount == 0)
             return true;
         var bytes = ByteString.FromBytes(outgoing.WrittenSpan.ToArray());
-        outgoing.ResetWrittenCount();
+        outgoing.Clear();
         _bytesInFlight = bytes.Count;
         _inFlightSinceMs = _now();
         send(Tcp.Write.Create(bytes, writeAck));

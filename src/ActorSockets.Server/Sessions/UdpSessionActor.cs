@@ -68,11 +68,11 @@ public sealed class UdpSessionActor : SessionActor
         if (outgoing.WrittenCount > Info.Settings.UdpMaxDatagramBytes)
         {
             var tag = Replies.TagOf(outgoing.WrittenSpan).ToArray();
-            outgoing.ResetWrittenCount();
+            outgoing.Clear();
             Replies.WriteLine(outgoing, tag, Replies.TooLongReply(Info.Settings.UdpMaxDatagramBytes));
         }
         Send(outgoing.WrittenSpan.ToArray());
-        outgoing.ResetWrittenCount();
+        outgoing.Clear();
     }
 
     /// <summary>A datagram is written at once, so a long reply may always go on; an ended session stops (UDP has nothing to close).</summary>

@@ -102,7 +102,7 @@ public class RequestPipelineTests
     private static string Output(RequestPipeline pipeline)
     {
         var text = Encoding.UTF8.GetString(pipeline.Outgoing.WrittenSpan);
-        pipeline.Outgoing.ResetWrittenCount();
+        pipeline.Outgoing.Clear();
         return text;
     }
 

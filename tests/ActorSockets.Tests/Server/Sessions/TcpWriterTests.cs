@@ -12,7 +12,7 @@ public class TcpWriterTests
     private sealed class Ack : Tcp.Event;
 
     private readonly List<Tcp.Command> _sent = [];
-    private readonly ArrayBufferWriter<byte> _outgoing = new();
+    private readonly ReplyBuffer _outgoing = new();
     private readonly TcpWriter _writer;
 
     public TcpWriterTests() => _writer = new TcpWriter(_sent.Add, new Ack());
