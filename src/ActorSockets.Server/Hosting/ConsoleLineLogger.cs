@@ -24,13 +24,16 @@ public sealed class ConsoleLineLogger : ReceiveActor, IRequiresMessageQueue<ILog
             if (!filter.ShouldTryKeepMessage(e, out _))
                 return;
             // While the live view owns the terminal, its last-events list shows the lines instead.
-            string? line = null;
-            if (LiveView.ViewEvents.Active is { } view)
-                view.Add(new LiveView.ViewEvent(e.Timestamp, Level(e), ShortSource(e.LogSource), e.Message?.ToString() ?? "",
-                    (e.Message as Limiting.LimiterLogLine)?.Kind));
-            else
-                Console.Out.WriteLine(line = json ? FormatJson(e) : Format(e));
-            File?.WriteLine(line ?? (json ? FormatJson(e) : Format(e)));
+            var view = LiveView.ViewEvents.Active;
+            view?.Add(new LiveView.ViewEvent(e.Timestamp, Level(e), ShortSource(e.LogSource), e.Message?.ToString() ?? "",
+                (e.Message as Limiting.LimiterLogLine)?.Kind));
+            if (view is not null && File is null)
+                return;
+            // Rendered once, for the terminal and the file alike.
+            var line = json ? FormatJson(e) : Format(e);
+            if (view is null)
+                Console.Out.WriteLine(line);
+            File?.WriteLine(line);
         });
     }
 

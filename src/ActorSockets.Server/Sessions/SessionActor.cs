@@ -7,7 +7,7 @@ namespace ActorSockets.Server.Sessions;
 
 /// <summary>
 /// What every session actor is, TCP and UDP alike: the <see cref="RequestPipeline"/> of its client's
-/// requests, the timers the pipeline asks for, the events to its parent (<see cref="SessionProtocol"/>),
+/// requests, the service's answer timer the pipeline asks for, the events to its parent (<see cref="SessionProtocol"/>),
 /// the messages every session handles, and the goodbye when the actor stops without having ended.
 /// An idle session holds no timer: its parent looks at its timeouts (<see cref="SessionProtocol.CheckTimeouts"/>).
 /// A transport adds how bytes come in and go out (<see cref="TcpSessionActor"/>,
