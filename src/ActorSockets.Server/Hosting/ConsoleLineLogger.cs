@@ -18,24 +18,44 @@ public sealed class ConsoleLineLogger : ReceiveActor, IRequiresMessageQueue<ILog
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         var filter = Context.System.Settings.LogFilter;
         var json = Context.System.Settings.Config.GetString(ServerHocon.LogFormatKey, "text") == "json";
-        Receive<LogEvent>(e =>
-        {
-            // Akka's own loggers honour the system's log filters (LogFilterSetup); so does this one.
-            if (!filter.ShouldTryKeepMessage(e, out _))
-                return;
-            // While the live view owns the terminal, its last-events list shows the lines instead.
-            var view = LiveView.ViewEvents.Active;
-            view?.Add(new LiveView.ViewEvent(e.Timestamp, Level(e), ShortSource(e.LogSource), e.Message?.ToString() ?? "",
-                (e.Message as Limiting.LimiterLogLine)?.Kind));
-            if (view is not null && File is null)
-                return;
-            // Rendered once, for the terminal and the file alike.
-            var line = json ? FormatJson(e) : Format(e);
-            if (view is null)
-                Console.Out.WriteLine(line);
-            File?.WriteLine(line);
-        });
+        Receive<LogEvent>(e => Write(e, filter, json));
     }
+
+    /// <summary>One event, written the way this logger and its standard-out stand-ins write it.</summary>
+    private static void Write(LogEvent e, LogFilterEvaluator filter, bool json)
+    {
+        // Akka's own loggers honour the system's log filters (LogFilterSetup); so does this one.
+        if (!filter.ShouldTryKeepMessage(e, out _))
+            return;
+        // While the live view owns the terminal, its last-events list shows the lines instead.
+        var view = LiveView.ViewEvents.Active;
+        view?.Add(new LiveView.ViewEvent(e.Timestamp, Level(e), ShortSource(e.LogSource), e.Message?.ToString() ?? "",
+            (e.Message as Limiting.LimiterLogLine)?.Kind));
+        if (view is not null && File is null)
+            return;
+        // Rendered once, for the terminal and the file alike.
+        var line = json ? FormatJson(e) : Format(e);
+        if (view is null)
+            Console.Out.WriteLine(line);
+        File?.WriteLine(line);
+    }
+
+    /// <summary>
+    /// Akka's standard-out logger (<c>akka.stdout-logger-class</c>, set by <see cref="ServerHocon.ForLog"/>)
+    /// in this logger's format. Akka writes through it before the loggers start and after they stop,
+    /// and it hands it the events still queued for this logger when a shutdown stops it: with Akka's
+    /// own, the last lines of a quick shutdown came out in Akka's format, under <c>log.format = json</c>
+    /// lines no log shipper reads. One class a format, as Akka makes it with no arguments.
+    /// </summary>
+    public abstract class Stdout(bool json) : MinimalLogger
+    {
+        protected sealed override void Log(object message) =>
+            Write(message as LogEvent ?? new Info(nameof(Stdout), typeof(ConsoleLineLogger), message), Filter, json);
+    }
+
+    public sealed class TextStdout() : Stdout(json: false);
+
+    public sealed class JsonStdout() : Stdout(json: true);
 
     /// <summary>
     /// The file every line is also appended to (log.file), set by the host before the actor system

@@ -19,7 +19,7 @@ public static class ServerHocon
 
     /// <summary>
     /// <c>log.level</c> as Akka's <c>loglevel</c> (a config file's own <c>akka.loglevel</c> still wins),
-    /// and <c>log.format</c> for <see cref="ConsoleLineLogger"/>.
+    /// and <c>log.format</c> for <see cref="ConsoleLineLogger"/> and for Akka's standard-out logger.
     /// </summary>
     public static string ForLog(Protocol.Settings.LogLevelSetting level, Protocol.Settings.LogFormat format) => $"""
         akka.loglevel = {level switch
@@ -30,7 +30,14 @@ public static class ServerHocon
             _ => "INFO",
         }}
         {LogFormatKey} = {Protocol.Settings.ActorSocketsSettings.NameOf(format)}
+        akka.stdout-logger-class = "{StdoutLoggerClass(format)}"
         """;
+
+    private static string StdoutLoggerClass(Protocol.Settings.LogFormat format)
+    {
+        var type = format == Protocol.Settings.LogFormat.Json ? typeof(ConsoleLineLogger.JsonStdout) : typeof(ConsoleLineLogger.TextStdout);
+        return $"{type.FullName}, {type.Assembly.GetName().Name}";
+    }
 
     public static readonly string Defaults = $$"""
         akka {
