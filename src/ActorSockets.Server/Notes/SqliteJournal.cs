@@ -10,17 +10,31 @@ namespace ActorSockets.Server.Notes;
 /// <summary>
 /// The notes board's journal on its SQLite file: an Akka.Persistence journal plugin that writes
 /// the rows Akka.Persistence.Sql writes, in the same table, through one connection on one thread
-/// (<see cref="SqliteJournalConnection"/>) with a prepared INSERT. Each batch the board hands over
-/// (every note that arrived while the last commit ran) is one transaction and one fsync.
+/// (<see cref="SqliteJournalConnection"/>) with a prepared INSERT. Every note that arrives while a
+/// commit runs goes into the next one: one transaction and one fsync for all of them.
 /// </summary>
 /// <remarks>
-/// Why not Akka.Persistence.Sql's journal, which the snapshot store and PostgreSQL still use: on
+/// <para>Why not Akka.Persistence.Sql's journal, which the snapshot store and PostgreSQL still use: on
 /// SQLite it spent more CPU on each note than the rest of the server (linq2db building the query,
 /// a stream per write, a pooled connection opened per batch; BENCHMARKS.md, "Durable notes"),
 /// and the board's writes are one table's appends. The rows are its rows, so a database goes back
-/// and forth between the two journals by configuration alone.
+/// and forth between the two journals by configuration alone.</para>
+/// <para>Why not Akka's <see cref="AsyncWriteJournal"/> as the base: with it, a persistent actor has
+/// one write in flight, and the notes that arrive meanwhile wait in the actor until that write's
+/// answers have gone out; the commit that follows holds only those, about half the writers, and
+/// the journal's thread waits for them while it sends the answers. This journal speaks
+/// Akka.Persistence's journal protocol itself: it answers a <see cref="WriteMessages"/> with
+/// <see cref="WriteMessagesSuccessful"/> as soon as its rows are queued, which is all that message
+/// does in the actor (it lets the actor hand over its next notes), and each event's
+/// <see cref="WriteMessageSuccess"/>, which runs the persist handler and so the <c>OK</c>, only once
+/// the commit that holds it returned. A failed commit answers each of its events with
+/// <see cref="WriteMessageFailure"/>, and the actor stops as Akka.Persistence stops it. Answers
+/// go out in the order the writes came, as the one thread commits them in that order. Left out of
+/// what the base class does: its circuit breaker (a failed commit closes the connection and the next
+/// opens it again; the board's supervisor restarts the store with a backoff) and its replay filter
+/// (one writer: the board's store is a cluster singleton behind <see cref="StoreFence"/>).</para>
 /// </remarks>
-public sealed class SqliteJournal : AsyncWriteJournal
+public sealed class SqliteJournal : WriteJournalBase
 {
     /// <summary>Where the plugin's HOCON lives (<see cref="NotesPersistence"/>).</summary>
     public const string PluginId = "akka.persistence.journal.notes-sqlite";
@@ -31,38 +45,124 @@ public sealed class SqliteJournal : AsyncWriteJournal
     public SqliteJournal(Config config) =>
         _connection = new SqliteJournalConnection(config.GetString("connection-string"));
 
-    protected override Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    /// <summary>Asks the journal how many commits it made and the rows they held (answered with <see cref="Commits"/>).</summary>
+    public sealed record CountCommits
     {
+        public static readonly CountCommits Instance = new();
+        private CountCommits() { }
+    }
+
+    /// <summary>How many commits of notes have returned since the journal started, and how many rows they held.</summary>
+    public sealed record Commits(long Count, long Rows);
+
+    protected override bool Receive(object message)
+    {
+        switch (message)
+        {
+            case WriteMessages write:
+                Write(write);
+                return true;
+            case ReplayMessages replay:
+                Replay(replay);
+                return true;
+            case DeleteMessagesTo delete:
+                Delete(delete);
+                return true;
+            case CountCommits:
+                var (count, rows) = _connection.Committed;
+                Sender.Tell(new Commits(count, rows));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void Write(WriteMessages write)
+    {
+        write.PersistentActor.Tell(WriteMessagesSuccessful.Instance);
         var rows = new List<JournalRow>();
-        var rejections = new List<Exception?>();
-        foreach (var write in messages)
+        var rejected = new Exception?[write.Messages.Count()];
+        var i = 0;
+        foreach (var envelope in write.Messages)
         {
             // A write that cannot be serialized is refused alone (Akka.Persistence's contract); the rest is written.
-            try
+            if (envelope is AtomicWrite atomic)
             {
-                var serialized = ((IImmutableList<IPersistentRepresentation>)write.Payload).Select(Row).ToList();
-                rows.AddRange(serialized);
-                rejections.Add(null);
+                try
+                {
+                    rows.AddRange(((IImmutableList<IPersistentRepresentation>)atomic.Payload).Select(persistent => Row(AdaptToJournal(persistent))).ToList());
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    rejected[i] = e;
+                }
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                rejections.Add(e);
-            }
+            i++;
         }
-        // null: every write succeeded (Akka.Persistence's contract), else one entry per write.
-        IImmutableList<Exception?>? result = rejections.Any(rejection => rejection is not null) ? rejections.ToImmutableList() : null;
-        return rows.Count == 0 ? Task.FromResult(result!) : AppendThen(rows, result!);
+        _connection.Append(rows, failure => Answer(write, rejected, failure));
     }
 
-    /// <summary>Appends, then answers on the journal's thread: Akka only hands the results to its resequencer.</summary>
-    private async Task<IImmutableList<Exception?>> AppendThen(List<JournalRow> rows, IImmutableList<Exception?> result)
+    /// <summary>Each event of <paramref name="write"/> hears how its commit went, in order, as Akka.Persistence's journals answer.</summary>
+    private static void Answer(WriteMessages write, Exception?[] rejected, Exception? failure)
     {
-        await _connection.Append(rows).ConfigureAwait(false);
-        return result;
+        var i = 0;
+        foreach (var envelope in write.Messages)
+        {
+            if (envelope is AtomicWrite atomic)
+            {
+                foreach (var persistent in (IImmutableList<IPersistentRepresentation>)atomic.Payload)
+                {
+                    object answer = rejected[i] is { } refusal ? new WriteMessageRejected(persistent, refusal, write.ActorInstanceId)
+                        : failure is not null ? new WriteMessageFailure(persistent, failure, write.ActorInstanceId)
+                        : new WriteMessageSuccess(persistent, write.ActorInstanceId);
+                    write.PersistentActor.Tell(answer, persistent.Sender);
+                }
+            }
+            else
+            {
+                write.PersistentActor.Tell(new LoopMessageSuccess(envelope.Payload, write.ActorInstanceId), envelope.Sender);
+            }
+            i++;
+        }
     }
 
-    public override Task ReplayMessagesAsync(
-        IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max,
+    /// <summary>
+    /// Replays <paramref name="replay"/>'s events that are not deleted, then tells the highest
+    /// sequence number the journal ever held for it (deleted ones count), as Akka.Persistence's
+    /// journals do: the actor numbers its next events from there.
+    /// </summary>
+    private void Replay(ReplayMessages replay)
+    {
+        var replyTo = replay.PersistentActor;
+        Reply(ReplayAll(replay), replyTo, highest => new RecoverySuccess(highest), cause => new ReplayMessagesFailure(cause));
+    }
+
+    private async Task<long> ReplayAll(ReplayMessages replay)
+    {
+        var highest = await ReadHighestSequenceNrAsync(replay.PersistenceId, Math.Max(0, replay.FromSequenceNr - 1)).ConfigureAwait(false);
+        var upTo = Math.Min(replay.ToSequenceNr, highest);
+        if (upTo > 0 && replay.FromSequenceNr <= upTo)
+        {
+            await ReplayMessagesAsync(replay.PersistenceId, replay.FromSequenceNr, upTo, replay.Max, persistent =>
+            {
+                foreach (var adapted in AdaptFromJournal(persistent))
+                    replay.PersistentActor.Tell(new ReplayedMessage(adapted), ActorRefs.NoSender);
+            }).ConfigureAwait(false);
+        }
+        return highest;
+    }
+
+    private void Delete(DeleteMessagesTo delete) =>
+        Reply(DeleteMessagesToAsync(delete.PersistenceId, delete.ToSequenceNr), delete.PersistentActor,
+            _ => new DeleteMessagesSuccess(delete.ToSequenceNr), cause => new DeleteMessagesFailure(cause, delete.ToSequenceNr));
+
+    /// <summary>Tells <paramref name="replyTo"/> how <paramref name="work"/> ended, from the journal's thread, where it ends.</summary>
+    private static void Reply<T>(Task<T> work, IActorRef replyTo, Func<T, object> succeeded, Func<Exception, object> failed) =>
+        work.ContinueWith(
+            done => replyTo.Tell(done.IsCompletedSuccessfully ? succeeded(done.Result) : failed(done.Exception!.GetBaseException())),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private Task<bool> ReplayMessagesAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max,
         Action<IPersistentRepresentation> recoveryCallback) =>
         _connection.Run(connection =>
         {
@@ -79,7 +179,7 @@ public sealed class SqliteJournal : AsyncWriteJournal
             return true;
         });
 
-    public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken) =>
+    private Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr) =>
         _connection.Run(connection =>
         {
             // Deleted rows count: the highest is kept, marked, so that numbers are never handed out twice.
@@ -94,7 +194,7 @@ public sealed class SqliteJournal : AsyncWriteJournal
     /// <see cref="DeleteChunk"/>, each its own piece of work: the board deletes the notes a snapshot
     /// holds, up to 100,000 at once, and its writes go on between the chunks.
     /// </summary>
-    protected override async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken)
+    private async Task<bool> DeleteMessagesToAsync(string persistenceId, long toSequenceNr)
     {
         var kept = await _connection.Run(connection =>
         {
@@ -121,6 +221,7 @@ public sealed class SqliteJournal : AsyncWriteJournal
         for (long before = long.MaxValue, left; (left = await _connection.Run(VacuumPiece).ConfigureAwait(false)) > 0 && left < before; before = left)
         {
         }
+        return true;
     }
 
     /// <summary>Gives some free pages back; how many are left (0 in a file without incremental auto_vacuum).</summary>

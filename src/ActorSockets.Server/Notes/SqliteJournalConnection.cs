@@ -10,19 +10,16 @@ internal sealed record JournalRow(
 /// <summary>
 /// The notes journal's one connection to its SQLite file, and the one thread that uses it: every
 /// write and read of <see cref="SqliteJournal"/> is a piece of work queued here and run in turn.
+/// Appends queued one after another are one transaction: the thread takes every append waiting
+/// when it is free, commits them together (one fsync of the write-ahead log) and then answers
+/// each, in the order they came. This is the group commit: whatever arrives while a commit runs,
+/// and while its answers go out, is in the next.
 /// </summary>
-/// <remarks>
-/// Why a thread of its own: SQLite's calls are synchronous (Microsoft.Data.Sqlite's async methods
-/// complete on the caller's thread), and a commit waits for an fsync; run on the journal actor or the
-/// thread pool they would hold a thread the sockets need. One connection, opened once, keeps the
-/// INSERT prepared for the server's life, where a connection and a statement per write cost more
-/// than the write itself. A failed piece of work closes the connection: the next opens it again, as
-/// a journal that opens one per write would, so a file made writable again is written again.
-/// </remarks>
 internal sealed class SqliteJournalConnection : IDisposable
 {
     private readonly string _connectionString;
-    private readonly BlockingCollection<Action> _work = new();
+    /// <summary>What the thread runs in turn: a <see cref="PendingAppend"/> or any other piece of work (an <see cref="Action"/>).</summary>
+    private readonly BlockingCollection<object> _work = new();
     private SqliteConnection? _connection;
     private SqliteCommand? _insert;
     /// <summary>The database file, held while the connection is open: a commit to a file that is gone is no commit.</summary>
@@ -68,43 +65,113 @@ internal sealed class SqliteJournalConnection : IDisposable
         return done.Task;
     }
 
+    /// <summary>How many commits of appends have returned, and the rows they held: what the group commit achieved.</summary>
+    public (long Commits, long Rows) Committed => (Interlocked.Read(ref _commits), Interlocked.Read(ref _rowsCommitted));
+
+    private long _commits;
+    private long _rowsCommitted;
+
     /// <summary>
-    /// Appends <paramref name="rows"/> in one transaction: one commit, one fsync of the write-ahead
-    /// log. Fails if the database's path no longer names the file written (<see cref="HeldFile"/>):
-    /// those rows would never be read again, so they must not be acknowledged.
+    /// Queues <paramref name="rows"/> for the next commit; <paramref name="answer"/> runs on the
+    /// journal's thread once the commit that holds them returned (with null) or failed (with why).
+    /// A commit fails if the database's path no longer names the file written (<see cref="HeldFile"/>):
+    /// those rows would never be read again, so they must not be acknowledged. No rows is allowed: the
+    /// answer then comes after the appends queued before it, as Akka.Persistence wants for its
+    /// messages that are not written.
     /// </summary>
-    public Task Append(IReadOnlyList<JournalRow> rows) => Run(connection =>
+    public void Append(IReadOnlyList<JournalRow> rows, Action<Exception?> answer)
     {
-        using var transaction = connection.BeginTransaction();
-        var insert = Insert(connection);
-        insert.Transaction = transaction;
-        foreach (var row in rows)
+        try
         {
-            insert.Parameters[0].Value = row.CreatedTicks;
-            insert.Parameters[1].Value = row.PersistenceId;
-            insert.Parameters[2].Value = row.SequenceNr;
-            insert.Parameters[3].Value = row.Message;
-            insert.Parameters[4].Value = row.Manifest;
-            insert.Parameters[5].Value = row.SerializerId;
-            insert.Parameters[6].Value = (object?)row.WriterUuid ?? DBNull.Value;
-            insert.ExecuteNonQuery();
+            _work.Add(new PendingAppend(rows, answer));
         }
-        transaction.Commit();
-        if (!_file!.StillNamed())
-            throw new IOException(HeldFile.LostReason);
-        return rows.Count;
-    });
+        catch (InvalidOperationException)
+        {
+            answer(new ObjectDisposedException(nameof(SqliteJournalConnection), "the notes journal is closed"));
+        }
+    }
+
+    private sealed record PendingAppend(IReadOnlyList<JournalRow> Rows, Action<Exception?> Answer);
+
+    /// <summary>Commits <paramref name="appends"/> in one transaction, then answers each of them in turn.</summary>
+    private void Commit(List<PendingAppend> appends)
+    {
+        var failure = WriteAll(appends);
+        // As one drain: each answer's messages (the board's confirmations, the sessions' OKs and
+        // their sockets' sends) run after all the answers are out, not one note at a time.
+        SameThreadExecutor.RunAsDrain(() =>
+        {
+            foreach (var append in appends)
+                append.Answer(failure);
+        });
+    }
+
+    private Exception? WriteAll(List<PendingAppend> appends)
+    {
+        var rows = appends.Sum(append => append.Rows.Count);
+        if (rows == 0)
+            return null;
+        try
+        {
+            var connection = _connection ??= Open();
+            using var transaction = connection.BeginTransaction();
+            var insert = Insert(connection);
+            insert.Transaction = transaction;
+            foreach (var row in appends.SelectMany(append => append.Rows))
+            {
+                insert.Parameters[0].Value = row.CreatedTicks;
+                insert.Parameters[1].Value = row.PersistenceId;
+                insert.Parameters[2].Value = row.SequenceNr;
+                insert.Parameters[3].Value = row.Message;
+                insert.Parameters[4].Value = row.Manifest;
+                insert.Parameters[5].Value = row.SerializerId;
+                insert.Parameters[6].Value = (object?)row.WriterUuid ?? DBNull.Value;
+                insert.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            if (!_file!.StillNamed())
+                throw new IOException(HeldFile.LostReason);
+            Interlocked.Increment(ref _commits);
+            Interlocked.Add(ref _rowsCommitted, rows);
+            return null;
+        }
+        catch (Exception e)
+        {
+            Close(); // not trusted again: the next piece of work opens the file anew
+            return e;
+        }
+    }
 
     /// <summary>No more work: what is queued runs, then the connection closes and the thread ends.</summary>
     public void Dispose() => _work.CompleteAdding();
 
     private void RunQueued()
     {
-        // What a piece of work's task continues with (Akka's journal, then the board's confirmations,
+        // What a piece of work's answer sends (Akka's journal replies, then the board's confirmations,
         // the sessions' OKs and their sockets' sends) runs here, after it, as the sockets' threads
         // run their requests: no other thread is woken for a commit's answers.
-        foreach (var work in _work.GetConsumingEnumerable())
-            SameThreadExecutor.RunAsDrain(work);
+        var appends = new List<PendingAppend>();
+        foreach (var item in _work.GetConsumingEnumerable())
+        {
+            var next = item;
+            while (next is PendingAppend first)
+            {
+                // Every append waiting goes into this commit, up to the first other piece of work.
+                appends.Add(first);
+                next = null;
+                while (next is null && _work.TryTake(out var waiting))
+                {
+                    if (waiting is PendingAppend append)
+                        appends.Add(append);
+                    else
+                        next = waiting;
+                }
+                Commit(appends);
+                appends.Clear();
+            }
+            if (next is Action work)
+                SameThreadExecutor.RunAsDrain(work);
+        }
         Close();
     }
 

@@ -2,9 +2,11 @@ using ActorSockets.Server.Notes;
 using ActorSockets.Tests.Support;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Akka.TestKit.Xunit2;
+using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 using static ActorSockets.Server.Notes.NotesProtocol;
 
@@ -57,6 +59,59 @@ public sealed class SqliteJournalSpecs : NotesDatabaseTestKit
     }
 
     [Fact]
+    public void Writes_that_arrive_while_a_commit_waits_share_the_next_commit_and_none_is_confirmed_before_its_commit()
+    {
+        var journal = Persistence.Instance.Apply(Sys).JournalFor(null);
+        var writer = Guid.NewGuid().ToString("N");
+        Write(journal, 1, writer); // opens the journal's connection
+        ExpectMsg<WriteMessagesSuccessful>(Patience);
+        ExpectMsg<WriteMessageSuccess>(Patience);
+
+        using (var holder = new SqliteConnection($"Data Source={Database.Path};Pooling=False"))
+        {
+            holder.Open();
+            Execute(holder, "BEGIN IMMEDIATE"); // SQLite's one writer: the journal's next commit waits for it
+            for (var seq = 2; seq <= 11; seq++)
+            {
+                Write(journal, seq, writer);
+                ExpectMsg<WriteMessagesSuccessful>(Patience); // taken at once: the actor may hand over its next
+            }
+            ExpectNoMsg(TimeSpan.FromMilliseconds(500)); // and not one confirmed while no commit can return
+            Execute(holder, "ROLLBACK");
+        }
+        for (var seq = 2; seq <= 11; seq++)
+            Assert.Equal(seq, ExpectMsg<WriteMessageSuccess>(Patience).Persistent.SequenceNr);
+
+        journal.Tell(SqliteJournal.CountCommits.Instance);
+        var commits = ExpectMsg<SqliteJournal.Commits>(Patience);
+        Assert.Equal(11, commits.Rows);
+        // The first; the one the lock held (with any write that came before the thread took it); the rest together.
+        Assert.InRange(commits.Count, 2, 3);
+    }
+
+    [Fact]
+    public void A_burst_of_notes_takes_few_commits_and_each_OK_finds_its_note_committed()
+    {
+        const int burst = 300;
+        var store = Sys.ActorOf(NotesStoreActor.Props(snapshotEvery: 100_000));
+        for (var i = 0; i < burst; i++)
+            store.Tell(new StoreNote($"note {i}", TestActor, i));
+        for (var i = 0; i < burst; i++)
+        {
+            var stored = ExpectMsg<NoteStored>(Patience);
+            Assert.Equal(i + 1, stored.Id);
+            // Another connection sees a row only once the commit that holds it returned (after its fsync).
+            Assert.Equal(1, ReadRow($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{NotesStoreActor.BoardPersistenceId}' AND sequence_number = {stored.Id}",
+                row => row.GetInt64(0)));
+        }
+        Persistence.Instance.Apply(Sys).JournalFor(null).Tell(SqliteJournal.CountCommits.Instance);
+        var commits = ExpectMsg<SqliteJournal.Commits>(Patience);
+        Sys.Log.Info("{0} notes in {1} commits", commits.Rows, commits.Count);
+        Assert.Equal(burst, commits.Rows);
+        Assert.InRange(commits.Count, 1, burst / 10); // one a note is what group commit is not
+    }
+
+    [Fact]
     public void A_write_that_cannot_be_serialized_is_refused_alone()
     {
         var journal = Persistence.Instance.Apply(Sys).JournalFor(null);
@@ -99,6 +154,16 @@ public sealed class SqliteJournalSpecs : NotesDatabaseTestKit
         journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, "deleting", TestActor));
         Assert.Equal(events, ExpectMsg<RecoverySuccess>(Patience).HighestSequenceNr); // nothing replayed, the number kept
         Assert.Equal(1, RowsOf("deleting"));
+    }
+
+    private void Write(IActorRef journal, long sequenceNr, string writer) =>
+        journal.Tell(new WriteMessages([new AtomicWrite(new Persistent($"event {sequenceNr}", sequenceNr, "waiting", writerGuid: writer))], TestActor, 1));
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private long RowsOf(string persistenceId) =>
