@@ -54,7 +54,7 @@ public sealed class NotesBoard
 
     /// <summary>An empty board that keeps keys within other bounds (tests: a million keys is slow to make).</summary>
     internal static NotesBoard EmptyWith(int rememberedKeys, int maxKeys) =>
-        new(ImmutableList<byte[]>.Empty, ImmutableDictionary<string, long>.Empty, ImmutableQueue<StoredKey>.Empty, 0, new KeyBounds(rememberedKeys, maxKeys));
+        new(AppendOnlyList<byte[]>.Empty, ImmutableDictionary<string, long>.Empty, ImmutableQueue<StoredKey>.Empty, 0, new KeyBounds(rememberedKeys, maxKeys));
 
     /// <summary>How many keys are kept whatever their age, and how many at most.</summary>
     private sealed record KeyBounds(int Remembered, int Max);
@@ -67,14 +67,14 @@ public sealed class NotesBoard
     /// .NET's UTF-16 strings for the ASCII most notes are (a board of 40,000 notes of 1 KB: 83 MB of
     /// strings, BENCHMARKS.md).
     /// </summary>
-    private readonly ImmutableList<byte[]> _texts;
+    private readonly AppendOnlyList<byte[]> _texts;
     private readonly ImmutableDictionary<string, long> _keys;
     /// <summary>The keys in the order their notes were added, to forget the oldest; <see cref="_keyCount"/> of them.</summary>
     private readonly ImmutableQueue<StoredKey> _keyOrder;
     private readonly int _keyCount;
     private readonly KeyBounds _bounds;
 
-    private NotesBoard(ImmutableList<byte[]> texts, ImmutableDictionary<string, long> keys, ImmutableQueue<StoredKey> keyOrder, int keyCount,
+    private NotesBoard(AppendOnlyList<byte[]> texts, ImmutableDictionary<string, long> keys, ImmutableQueue<StoredKey> keyOrder, int keyCount,
         KeyBounds bounds)
     {
         _bounds = bounds;
@@ -128,7 +128,7 @@ public sealed class NotesBoard
             dictionary[keys[i]] = ids[i];
             order.Add(new StoredKey(keys[i], i < times.Length ? times[i] : nowMs));
         }
-        return new NotesBoard(ImmutableList.CreateRange(snapshot.TextsInUtf8), dictionary.ToImmutable(), ImmutableQueue.CreateRange(order), order.Count,
+        return new NotesBoard(AppendOnlyList<byte[]>.CreateRange(snapshot.TextsInUtf8), dictionary.ToImmutable(), ImmutableQueue.CreateRange(order), order.Count,
             Empty._bounds);
     }
 
