@@ -38,41 +38,47 @@ public sealed class NotesSerializer(ExtendedActorSystem system) : SerializerWith
     {
         if (obj is not NotesSnapshot)
         {
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-            Write(obj, new Utf8JsonWriter(buffer));
+            // An event a note: the thread's writer and buffer again, not two new ones and a buffer each.
+            var (buffer, json) = t_eventWriter ??= (new System.Buffers.ArrayBufferWriter<byte>(), new Utf8JsonWriter(Stream.Null));
+            buffer.ResetWrittenCount();
+            json.Reset(buffer);
+            Write(obj, json);
             return buffer.WrittenSpan.ToArray();
         }
         var counter = new ByteCounter();
-        Write(obj, new Utf8JsonWriter(counter));
+        using (var json = new Utf8JsonWriter(counter))
+            Write(obj, json);
         var bytes = new byte[counter.Length];
-        Write(obj, new Utf8JsonWriter(new MemoryStream(bytes)));
+        using (var json = new Utf8JsonWriter(new MemoryStream(bytes)))
+            Write(obj, json);
         return bytes;
     }
 
-    private static void Write(object obj, Utf8JsonWriter writer)
+    [ThreadStatic] private static (System.Buffers.ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Json)? t_eventWriter;
+
+    /// <summary>Writes <paramref name="obj"/> as one JSON object and flushes it to the writer's output.</summary>
+    private static void Write(object obj, Utf8JsonWriter json)
     {
-        using (var json = writer)
+        json.WriteStartObject();
+        switch (obj)
         {
-            json.WriteStartObject();
-            switch (obj)
-            {
-                case NoteAdded added:
-                    json.WriteNumber("id", added.Id);
-                    json.WriteString("text", added.Text);
-                    if (added.Key is not null)
-                        json.WriteString("key", added.Key);
-                    break;
-                case NotesSnapshot snapshot:
-                    WriteArray(json, "texts", snapshot.TextsInUtf8, text => json.WriteStringValue(text.AsSpan())); // UTF-8 as it is
-                    WriteArray(json, "keys", snapshot.Keys ?? [], json.WriteStringValue);
-                    WriteArray(json, "key-ids", snapshot.KeyIds ?? [], json.WriteNumberValue);
-                    WriteArray(json, "key-times-ms", snapshot.KeyTimesMs ?? [], json.WriteNumberValue);
-                    break;
-                default:
-                    throw new ArgumentException($"{obj.GetType()} is not a notes event or snapshot", nameof(obj));
-            }
-            json.WriteEndObject();
+            case NoteAdded added:
+                json.WriteNumber("id", added.Id);
+                json.WriteString("text", added.Text);
+                if (added.Key is not null)
+                    json.WriteString("key", added.Key);
+                break;
+            case NotesSnapshot snapshot:
+                WriteArray(json, "texts", snapshot.TextsInUtf8, text => json.WriteStringValue(text.AsSpan())); // UTF-8 as it is
+                WriteArray(json, "keys", snapshot.Keys ?? [], json.WriteStringValue);
+                WriteArray(json, "key-ids", snapshot.KeyIds ?? [], json.WriteNumberValue);
+                WriteArray(json, "key-times-ms", snapshot.KeyTimesMs ?? [], json.WriteNumberValue);
+                break;
+            default:
+                throw new ArgumentException($"{obj.GetType()} is not a notes event or snapshot", nameof(obj));
         }
+        json.WriteEndObject();
+        json.Flush();
     }
 
     /// <summary>A stream that only counts what is written to it.</summary>
