@@ -88,9 +88,14 @@ public sealed class SqliteJournal : WriteJournalBase
             // A write that cannot be serialized is refused alone (Akka.Persistence's contract); the rest is written.
             if (envelope is AtomicWrite atomic)
             {
+                var payload = (IImmutableList<IPersistentRepresentation>)atomic.Payload;
                 try
                 {
-                    rows.AddRange(((IImmutableList<IPersistentRepresentation>)atomic.Payload).Select(persistent => Row(AdaptToJournal(persistent))).ToList());
+                    // All of an atomic write's rows or none of them.
+                    var serialized = new JournalRow[payload.Count];
+                    for (var p = 0; p < serialized.Length; p++)
+                        serialized[p] = Row(AdaptToJournal(payload[p]));
+                    rows.AddRange(serialized);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {

@@ -21,7 +21,7 @@ internal sealed class SqliteJournalConnection : IDisposable
     /// <summary>What the thread runs in turn: a <see cref="PendingAppend"/> or any other piece of work (an <see cref="Action"/>).</summary>
     private readonly BlockingCollection<object> _work = new();
     private SqliteConnection? _connection;
-    private SqliteCommand? _insert;
+    private JournalInsert? _insert;
     /// <summary>The database file, held while the connection is open: a commit to a file that is gone is no commit.</summary>
     private HeldFile? _file;
 
@@ -115,19 +115,9 @@ internal sealed class SqliteJournalConnection : IDisposable
         {
             var connection = _connection ??= Open();
             using var transaction = connection.BeginTransaction();
-            var insert = Insert(connection);
-            insert.Transaction = transaction;
+            var insert = _insert ??= new JournalInsert(connection);
             foreach (var row in appends.SelectMany(append => append.Rows))
-            {
-                insert.Parameters[0].Value = row.CreatedTicks;
-                insert.Parameters[1].Value = row.PersistenceId;
-                insert.Parameters[2].Value = row.SequenceNr;
-                insert.Parameters[3].Value = row.Message;
-                insert.Parameters[4].Value = row.Manifest;
-                insert.Parameters[5].Value = row.SerializerId;
-                insert.Parameters[6].Value = (object?)row.WriterUuid ?? DBNull.Value;
-                insert.ExecuteNonQuery();
-            }
+                insert.Execute(row);
             transaction.Commit();
             if (!_file!.StillNamed())
                 throw new IOException(HeldFile.LostReason);
@@ -216,21 +206,6 @@ internal sealed class SqliteJournalConnection : IDisposable
             writer_uuid NVarChar(128) NULL);
         CREATE UNIQUE INDEX IF NOT EXISTS journal_uq ON journal (persistence_id, sequence_number);
         """;
-
-    private SqliteCommand Insert(SqliteConnection connection)
-    {
-        if (_insert is not null)
-            return _insert;
-        var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid)
-            VALUES ($created, 0, $persistence_id, $sequence_number, $message, $manifest, $identifier, $writer_uuid)
-            """;
-        foreach (var name in (string[])["$created", "$persistence_id", "$sequence_number", "$message", "$manifest", "$identifier", "$writer_uuid"])
-            insert.Parameters.Add(new SqliteParameter { ParameterName = name });
-        insert.Prepare();
-        return _insert = insert;
-    }
 
     private void Close()
     {
