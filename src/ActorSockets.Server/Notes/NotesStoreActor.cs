@@ -9,9 +9,9 @@ namespace ActorSockets.Server.Notes;
 /// The note board, durable (Akka.Persistence): a <c>POST</c> is answered <c>OK id</c> only after the
 /// persist handler ran, that is once the <see cref="NoteAdded"/> event is committed to the journal.
 /// This is group commit: it persists with <c>PersistAsync</c>, so it takes the next notes while
-/// earlier ones are being written, and Akka.Persistence keeps one write to the journal in flight per
-/// actor and sends every note that arrived meanwhile as the next one (one transaction, one fsync on
-/// SQLite's write-ahead log). A snapshot holds the whole board, so one is taken only once the board
+/// earlier ones are being written; the SQLite journal (<see cref="SqliteJournal"/>) commits every
+/// note that arrived meanwhile in one transaction (one fsync of the write-ahead log), and on other
+/// journals Akka.Persistence keeps one write in flight and sends all that arrived meanwhile as the next. A snapshot holds the whole board, so one is taken only once the board
 /// has doubled since the last (and grown by <c>snapshotEvery</c> notes at least), or grown by
 /// <see cref="MostEventsReplayed"/>: not once per <c>snapshotEvery</c> notes, which rewrote a large
 /// board again and again, and recovery replays at most that many events.
