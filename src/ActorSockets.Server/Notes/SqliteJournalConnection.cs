@@ -15,6 +15,15 @@ internal sealed record JournalRow(
 /// each, in the order they came. This is the group commit: whatever arrives while a commit runs,
 /// and while its answers go out, is in the next.
 /// </summary>
+/// <remarks>
+/// Why a thread of its own: SQLite's calls are synchronous (Microsoft.Data.Sqlite's async methods
+/// complete on the caller's thread), and a commit waits for an fsync; run on the journal actor or the
+/// thread pool they would hold a thread the sockets need. One connection, opened once, keeps the
+/// INSERT prepared for the server's life (<see cref="JournalInsert"/>), where a connection and a
+/// statement per write cost more than the write itself. A failed piece of work closes the connection:
+/// the next opens it again, as a journal that opens one per write would, so a file made writable
+/// again is written again.
+/// </remarks>
 internal sealed class SqliteJournalConnection : IDisposable
 {
     private readonly string _connectionString;
