@@ -41,7 +41,7 @@ public sealed partial class NotesStoreActor
         _awaiting[added.Id] = [store];
         if (added.Key is not null)
             _writing[added.Key] = added;
-        PersistAsync(added, OnPersisted);
+        PersistAsync(added, _onPersisted);
     }
 
     /// <summary>

@@ -51,12 +51,15 @@ public sealed partial class NotesStoreActor : ReceivePersistentActor
     private long? _snapshotSaving;
     /// <summary>Told to stop once the notes being written are answered (<see cref="Drain"/>).</summary>
     private bool _draining;
+    /// <summary>The persist handler, made once: a method group passed on is a new delegate each note.</summary>
+    private readonly Action<NoteAdded> _onPersisted;
 
     public NotesStoreActor(int snapshotEvery, IActorRef owner, int maxNotes)
     {
         _snapshotEvery = snapshotEvery;
         _maxNotes = maxNotes;
         _owner = owner;
+        _onPersisted = OnPersisted;
 
         Recover<SnapshotOffer>(offer =>
         {
