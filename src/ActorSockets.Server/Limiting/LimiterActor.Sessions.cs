@@ -26,9 +26,11 @@ public sealed partial class LimiterActor
             case RequestsServed served:
                 _figures.Served(served.Count);
                 _sessions.Served(Sender, served, Now);
+                ArmTimeoutSweep(served.NextTimeoutCheckMs);
                 return true;
             case NextTimeoutCheck next:
                 _sessions.TimeoutCheckDue(Sender, next.DueMs);
+                ArmTimeoutSweep(next.DueMs);
                 return true;
             case TimeoutSweep:
                 SweepTimeouts();
@@ -60,9 +62,10 @@ public sealed partial class LimiterActor
         _timeoutChecksDue.Clear();
     }
 
-    private void ArmTimeoutSweep()
+    /// <summary>Sweeps while a session has a timeout that can run out (<paramref name="dueMs"/>: when it said to look).</summary>
+    private void ArmTimeoutSweep(long dueMs)
     {
-        if (_settings.Timeout.Duration is not null && !Timers.IsTimerActive(TimeoutSweepTimerKey))
+        if (dueMs != long.MaxValue && !Timers.IsTimerActive(TimeoutSweepTimerKey))
             Timers.StartPeriodicTimer(TimeoutSweepTimerKey, TimeoutSweep.Instance, ServerTuning.TimeoutSweepInterval);
     }
 

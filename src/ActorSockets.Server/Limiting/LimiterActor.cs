@@ -165,7 +165,7 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
         // The session's idle clock starts when it does, after now: a first look a timeout from now is never late.
         var firstTimeoutCheck = _settings.Timeout.Duration is { } timeout ? Now + (long)timeout.TotalMilliseconds : long.MaxValue;
         _sessions.Add(session, new SessionRecord(id, admit.Remote, udp, Proven: false, Ended: false, Requests: 0, LastActivityMs: Now, info.Gauge, firstTimeoutCheck));
-        ArmTimeoutSweep();
+        ArmTimeoutSweep(firstTimeoutCheck);
         if (!udp || LogUdpEvent(UdpTally.Admitted))
             Log(LimiterEvent.Admitted, id, admit.Remote, null, $"session {id} admitted: {admit.Remote}");
         if (admit is AdmitUdpClient udpAdmit)

@@ -77,7 +77,7 @@ public sealed partial class RequestPipeline
                 var wasWaiting = AwaitingReply;
                 _phase = Phase.Ready;
                 Meter.AwaitingService(false);
-                _effects.CancelServiceTimer();
+                _serviceDeadlineMs = long.MaxValue;
                 ApplyServiceState();
                 if (!wasWaiting)
                     return; // answered inside Serve, which carries on itself
@@ -89,12 +89,13 @@ public sealed partial class RequestPipeline
             case ServiceStep.Pending:
                 _phase = Phase.AwaitingService;
                 Meter.AwaitingService(true);
-                _effects.StartServiceTimer();
+                _serviceDeadlineMs = _now() + (long)ServerTuning.ServiceTimeout.TotalMilliseconds;
+                _effects.AwaitingService(_serviceDeadlineMs);
                 _idle.Pause();
                 break;
             case ServiceStep.NeedsWritable:
                 _phase = Phase.AwaitingWritable;
-                _effects.CancelServiceTimer();
+                _serviceDeadlineMs = long.MaxValue;
                 _idle.Pause();
                 _effects.OutputReady();
                 break;

@@ -21,6 +21,8 @@ public sealed partial class RequestPipeline
     private readonly ISessionEffects _effects;
     private readonly IdleClock _idle;
     private readonly Func<long> _now;
+    /// <summary>When the service's awaited answer is overdue (a field, not a timer: the limiter's sweep looks).</summary>
+    private long _serviceDeadlineMs = long.MaxValue;
     private Phase _phase;
     private byte[] _statsTag = [];
 
@@ -100,14 +102,23 @@ public sealed partial class RequestPipeline
             Serve(oversized);
     }
 
-    /// <summary>The limiter looks at the timeouts: BYE timeout when the client was idle the whole timeout.</summary>
-    public void OnTimeoutCheck()
+    /// <summary>
+    /// The limiter looks at the timeouts: the service's error when its answer is overdue
+    /// (<see cref="OnServiceTimeout"/>; true then), BYE timeout when the client was idle the whole timeout.
+    /// </summary>
+    public bool OnTimeoutCheck()
     {
+        if (_phase == Phase.AwaitingService && _now() >= _serviceDeadlineMs)
+            return OnServiceTimeout();
         if (Ended || !_idle.IsExpired(_now()))
-            return;
+            return false;
         End(SessionEndReason.Timeout, Replies.ByeTimeout(_info.Settings.Timeout.Text));
         _effects.OutputReady();
+        return false;
     }
+
+    /// <summary>When the answer awaited from the service is overdue; <see cref="long.MaxValue"/> while none is awaited.</summary>
+    public long ServiceDeadlineMs => _serviceDeadlineMs;
 
     /// <summary>The earliest time the idle timeout can expire (<see cref="IdleClock.EarliestExpiryMs"/>): when the limiter should look next.</summary>
     public long IdleExpiryMs => _idle.EarliestExpiryMs(_now());
@@ -120,7 +131,7 @@ public sealed partial class RequestPipeline
         EndReason = reason;
         _phase = Phase.Ended;
         _waiting.Clear();
-        _effects.CancelServiceTimer();
+        _serviceDeadlineMs = long.MaxValue;
         _idle.Pause();
         if (goodbye is not null)
             Replies.WriteLine(Outgoing, default, goodbye);

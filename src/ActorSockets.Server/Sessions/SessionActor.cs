@@ -7,9 +7,10 @@ namespace ActorSockets.Server.Sessions;
 
 /// <summary>
 /// What every session actor is, TCP and UDP alike: the <see cref="RequestPipeline"/> of its client's
-/// requests, the service's answer timer the pipeline asks for, the events to its parent (<see cref="SessionProtocol"/>),
+/// requests, the events to its parent (<see cref="SessionProtocol"/>),
 /// the messages every session handles, and the goodbye when the actor stops without having ended.
-/// An idle session holds no timer: its parent looks at its timeouts (<see cref="SessionProtocol.CheckTimeouts"/>).
+/// A session holds no timer for its timeouts, the idle one and the service's answer alike: its parent
+/// looks at them when the session said they could run out (<see cref="SessionProtocol.CheckTimeouts"/>).
 /// A transport adds how bytes come in and go out (<see cref="TcpSessionActor"/>,
 /// <see cref="UdpSessionActor"/>). The pipeline reaches its actor through one interface,
 /// <see cref="ISessionEffects"/>, part of it answered here and part by the transport.
@@ -17,8 +18,9 @@ namespace ActorSockets.Server.Sessions;
 public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
 {
     private const string ReportTimerKey = "report-requests";
-    private const string ServiceTimeoutKey = "service-timeout";
     private ILoggingAdapter? _log;
+    /// <summary>The time of the next look at the timeouts the parent last heard from this session.</summary>
+    private long _toldTimeoutCheckMs = long.MaxValue;
 
     protected SessionActor(SessionInfo info)
     {
@@ -79,10 +81,6 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
             case ReportRequestsTick:
                 ReportRequests();
                 return true;
-            case ServiceTimeoutTick:
-                if (Pipeline.OnServiceTimeout())
-                    Log.Warning("session {0}: no answer from the service within {1}", Info.Id, ServerTuning.ServiceTimeout);
-                return true;
             default:
                 return Pipeline.OnServiceMessage(message);
         }
@@ -92,28 +90,35 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
     {
         var count = Pipeline.Meter.TakeUnreported();
         if (count > 0)
-            Context.Parent.Tell(new SessionProtocol.RequestsServed(count, NextTimeoutCheckMs()));
+            Context.Parent.Tell(new SessionProtocol.RequestsServed(count, _toldTimeoutCheckMs = NextTimeoutCheckMs()));
     }
 
     /// <summary>Ends the session when a timeout has run out; otherwise tells the parent when to look again.</summary>
     protected virtual void CheckTimeouts()
     {
-        Pipeline.OnTimeoutCheck();
+        if (Pipeline.OnTimeoutCheck())
+            Log.Warning("session {0}: no answer from the service within {1}", Info.Id, ServerTuning.ServiceTimeout);
         if (Pipeline.EndReason is null)
-            Context.Parent.Tell(new SessionProtocol.NextTimeoutCheck(NextTimeoutCheckMs()));
+            Context.Parent.Tell(new SessionProtocol.NextTimeoutCheck(_toldTimeoutCheckMs = NextTimeoutCheckMs()));
     }
 
     /// <summary>The earliest time a timeout of this session could run out (the transport may add one of its own).</summary>
-    protected virtual long NextTimeoutCheckMs() => Pipeline.IdleExpiryMs;
+    protected virtual long NextTimeoutCheckMs() => Math.Min(Pipeline.IdleExpiryMs, Pipeline.ServiceDeadlineMs);
 
     /// <summary>The last words of a session stopped by a crash or a forced shutdown, where the transport still allows them.</summary>
     protected abstract void SayGoodbyeWhileStopping(string goodbye);
 
     public void AskStats(long unreportedRequests) => Context.Parent.Tell(new SessionProtocol.StatsRequested(unreportedRequests));
 
-    public void StartServiceTimer() => Timers.StartSingleTimer(ServiceTimeoutKey, ServiceTimeoutTick.Instance, ServerTuning.ServiceTimeout);
-
-    public void CancelServiceTimer() => Timers.Cancel(ServiceTimeoutKey);
+    /// <summary>
+    /// Tells the parent when the awaited answer is overdue if it would look later than that; otherwise
+    /// nothing (a look that comes early finds the next time): about one message a service timeout, not one a request.
+    /// </summary>
+    public void AwaitingService(long deadlineMs)
+    {
+        if (deadlineMs < _toldTimeoutCheckMs)
+            Context.Parent.Tell(new SessionProtocol.NextTimeoutCheck(_toldTimeoutCheckMs = deadlineMs));
+    }
 
     public abstract void RequestAnswered();
 
@@ -122,8 +127,6 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
     public abstract void Ending(SessionEndReason reason);
 
     public abstract void CaughtUp();
-
-    private sealed class ServiceTimeoutTick { public static readonly ServiceTimeoutTick Instance = new(); }
 
     private sealed class ReportRequestsTick { public static readonly ReportRequestsTick Instance = new(); }
 }

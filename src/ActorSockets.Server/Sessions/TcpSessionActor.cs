@@ -161,7 +161,7 @@ public sealed class TcpSessionActor : SessionActor, ILineSink
     }
 
     protected override long NextTimeoutCheckMs() =>
-        Info.Settings.Timeout.Duration is { } bound ? Math.Min(base.NextTimeoutCheckMs(), _writer.StallDueMs(bound)) : long.MaxValue;
+        Info.Settings.Timeout.Duration is { } bound ? Math.Min(base.NextTimeoutCheckMs(), _writer.StallDueMs(bound)) : base.NextTimeoutCheckMs();
 
     private void EndStalled()
     {

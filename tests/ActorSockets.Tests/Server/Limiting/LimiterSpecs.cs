@@ -1,3 +1,6 @@
+using System.Buffers;
+using ActorSockets.Protocol;
+using ActorSockets.Server.Services;
 using ActorSockets.Server.Sessions;
 using System.Net;
 using System.Text;
@@ -128,6 +131,36 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
         var bye = c1.ExpectMsg<Tcp.Write>(TimeSpan.FromSeconds(6));
         Assert.Equal("BYE timeout: idle for 1500ms\n", bye.Data.ToString(Encoding.UTF8));
         Assert.True(DateTime.UtcNow - quietSince >= TimeSpan.FromMilliseconds(1300), "timed out before a whole timeout of quiet");
+    }
+
+    [Fact]
+    public void Limiter_should_look_at_an_awaited_answer_when_it_is_overdue_even_with_the_idle_timeout_off()
+    {
+        // A session holds no timer for the service's answer: it tells the limiter when the answer is
+        // overdue, and the limiter's sweep, armed by that alone (no idle timeout here), asks it to look.
+        var limiter = Sys.ActorOf(LimiterActor.Props(TestSettings.Create(["timeout=off"]), SilentService.Instance));
+        var c1 = CreateTestProbe();
+        var harness = TcpSessionHarness.Of(this, c1, Offer(limiter, c1, 1001));
+        harness.Send("anything\n");
+        c1.ExpectNoMsg(ServerTuning.ServiceTimeout - TimeSpan.FromMilliseconds(500)); // never before its time
+        Assert.Equal("ERR storage: no answer\n", harness.ExpectWriteAndAck(ServerTuning.ServiceTimeout)); // about 0.5 s late at most; a busy machine gets more
+    }
+
+    /// <summary>A service that never answers: every request waits until the session gives up on it.</summary>
+    private sealed class SilentService : IService, IServiceSession
+    {
+        public static readonly SilentService Instance = new();
+        public IReadOnlyList<string> HelpLines => [];
+        public IServiceSession Open(ServiceContext context) => this;
+        public ServiceStep Handle(ReadOnlySpan<byte> tag, ReadOnlySpan<byte> body, IBufferWriter<byte> reply) => ServiceStep.Pending;
+        public ServiceStep Continue(object message, IBufferWriter<byte> reply) => ServiceStep.NotMine;
+        public ServiceStep Resume(IBufferWriter<byte> reply) => ServiceStep.Complete;
+
+        public bool Abandon(IBufferWriter<byte> reply)
+        {
+            Replies.WriteLine(reply, default, "ERR storage: no answer");
+            return false;
+        }
     }
 
     /// <summary>

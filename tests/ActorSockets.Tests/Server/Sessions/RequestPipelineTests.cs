@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Text;
+using ActorSockets.Server;
 using ActorSockets.Server.Services;
 using ActorSockets.Server.Sessions;
 using ActorSockets.Server.Sum;
@@ -16,8 +17,7 @@ public class RequestPipelineTests
     {
         public List<string> Effects { get; } = [];
         public void AskStats(long unreportedRequests) => Effects.Add($"ask-stats {unreportedRequests}");
-        public void StartServiceTimer() => Effects.Add("service-timer");
-        public void CancelServiceTimer() { }
+        public void AwaitingService(long deadlineMs) => Effects.Add($"awaiting-service {deadlineMs}");
         public void RequestAnswered() { }
         public void OutputReady() { }
         public void Ending(SessionEndReason reason) => Effects.Add($"ending {reason}");
@@ -141,7 +141,30 @@ public class RequestPipelineTests
         Assert.True(pipeline.OnServiceTimeout());
         Assert.Equal("ERR storage: too late\nPONG\n", Output(pipeline));
         Assert.False(pipeline.OnServiceTimeout()); // nothing awaited any more
-        Assert.Equal(2, _recorder.Effects.Count(e => e == "service-timer"));
+        Assert.Equal(2, _recorder.Effects.Count(e => e.StartsWith("awaiting-service ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void An_overdue_answer_is_given_up_at_the_first_look_after_its_deadline_and_not_before()
+    {
+        var pipeline = Start(new LaterService());
+        Lines(pipeline, "first", "PING");
+        var deadline = _nowMs + (long)ServerTuning.ServiceTimeout.TotalMilliseconds;
+        Assert.Equal($"awaiting-service {deadline}", _recorder.Effects[^1]);
+        Assert.Equal(deadline, pipeline.ServiceDeadlineMs); // when the limiter must look at the latest
+
+        _nowMs = deadline - 1;
+        Assert.False(pipeline.OnTimeoutCheck()); // an early look changes nothing
+        Assert.Equal("", Output(pipeline));
+        _nowMs = deadline + 200;
+        Assert.True(pipeline.OnTimeoutCheck());
+        Assert.Equal("ERR storage: too late\nPONG\n", Output(pipeline));
+        Assert.Equal(long.MaxValue, pipeline.ServiceDeadlineMs);
+        Assert.False(pipeline.OnTimeoutCheck()); // nothing awaited any more
+
+        Lines(pipeline, "second");
+        Assert.True(pipeline.OnServiceMessage("answer:two")); // answered in time: no deadline left
+        Assert.Equal(long.MaxValue, pipeline.ServiceDeadlineMs);
     }
 
     [Fact]
