@@ -134,7 +134,7 @@ public sealed class SqliteJournalSpecs : NotesDatabaseTestKit
     {
         var journal = Persistence.Instance.Apply(Sys).JournalFor(null);
         var writer = Guid.NewGuid().ToString("N");
-        const int events = 12_001; // a delete of all but the last is removed in chunks of 5,000
+        const int events = 12_001; // a delete of all but the last is removed in many pieces
         journal.Tell(new WriteMessages(
             Enumerable.Range(1, events).Select(seq => new AtomicWrite(new Persistent($"event {seq}", seq, "deleting", writerGuid: writer))).ToArray(),
             TestActor, 1));
