@@ -136,11 +136,8 @@ public sealed class SqliteJournal : WriteJournalBase
     /// sequence number the journal ever held for it (deleted ones count), as Akka.Persistence's
     /// journals do: the actor numbers its next events from there.
     /// </summary>
-    private void Replay(ReplayMessages replay)
-    {
-        var replyTo = replay.PersistentActor;
-        Reply(ReplayAll(replay), replyTo, highest => new RecoverySuccess(highest), cause => new ReplayMessagesFailure(cause));
-    }
+    private void Replay(ReplayMessages replay) =>
+        Reply(ReplayAll(replay), replay.PersistentActor, highest => new RecoverySuccess(highest), cause => new ReplayMessagesFailure(cause));
 
     private async Task<long> ReplayAll(ReplayMessages replay)
     {

@@ -49,28 +49,16 @@ internal sealed class SqliteJournalConnection : IDisposable
     public Task<T> Run<T>(Func<SqliteConnection, T> work)
     {
         var done = new TaskCompletionSource<T>();
-        try
+        var queued = TryQueue(() =>
         {
-            _work.Add(() =>
-            {
-                T result;
-                try
-                {
-                    result = work(_connection ??= Open());
-                }
-                catch (Exception e)
-                {
-                    Close(); // not trusted again: the next piece of work opens the file anew
-                    done.SetException(e);
-                    return;
-                }
+            T result = default!;
+            if (OnConnection(connection => result = work(connection)) is { } failure)
+                done.SetException(failure);
+            else
                 done.SetResult(result);
-            });
-        }
-        catch (InvalidOperationException)
-        {
-            done.SetException(new ObjectDisposedException(nameof(SqliteJournalConnection), "the notes journal is closed"));
-        }
+        });
+        if (!queued)
+            done.SetException(Closed());
         return done.Task;
     }
 
@@ -90,13 +78,41 @@ internal sealed class SqliteJournalConnection : IDisposable
     /// </summary>
     public void Append(IReadOnlyList<JournalRow> rows, Action<Exception?> answer)
     {
+        if (!TryQueue(new PendingAppend(rows, answer)))
+            answer(Closed());
+    }
+
+    /// <summary>Queues a piece of work for the thread: a <see cref="PendingAppend"/> or an <see cref="Action"/>; false once the journal is closed.</summary>
+    private bool TryQueue(object work)
+    {
         try
         {
-            _work.Add(new PendingAppend(rows, answer));
+            _work.Add(work);
+            return true;
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException) // adding completed: Dispose was called
         {
-            answer(new ObjectDisposedException(nameof(SqliteJournalConnection), "the notes journal is closed"));
+            return false;
+        }
+    }
+
+    private static ObjectDisposedException Closed() => new(nameof(SqliteJournalConnection), "the notes journal is closed");
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the connection, opened if it is not; what it threw, or null. A
+    /// failure closes the connection: not trusted again, the next piece of work opens the file anew.
+    /// </summary>
+    private Exception? OnConnection(Action<SqliteConnection> work)
+    {
+        try
+        {
+            work(_connection ??= Open());
+            return null;
+        }
+        catch (Exception e)
+        {
+            Close();
+            return e;
         }
     }
 
@@ -118,11 +134,8 @@ internal sealed class SqliteJournalConnection : IDisposable
     private Exception? WriteAll(List<PendingAppend> appends)
     {
         var rows = appends.Sum(append => append.Rows.Count);
-        if (rows == 0)
-            return null;
-        try
+        return rows == 0 ? null : OnConnection(connection =>
         {
-            var connection = _connection ??= Open();
             using var transaction = connection.BeginTransaction();
             var insert = _insert ??= new JournalInsert(connection);
             foreach (var row in appends.SelectMany(append => append.Rows))
@@ -132,13 +145,7 @@ internal sealed class SqliteJournalConnection : IDisposable
                 throw new IOException(HeldFile.LostReason);
             Interlocked.Increment(ref _commits);
             Interlocked.Add(ref _rowsCommitted, rows);
-            return null;
-        }
-        catch (Exception e)
-        {
-            Close(); // not trusted again: the next piece of work opens the file anew
-            return e;
-        }
+        });
     }
 
     /// <summary>No more work: what is queued runs, then the connection closes and the thread ends.</summary>
