@@ -6,11 +6,11 @@ namespace ActorSockets.Server.Limiting;
 
 /// <summary>
 /// The limiter's sessions half: what they tell their parent (<see cref="Sessions.SessionProtocol.SessionEnded"/>, requests
-/// served, proof of a UDP address), DeathWatch of them, and what a session's end frees.
+/// served, proof of a UDP address), their actors' ends, and what a session's end frees.
 /// </summary>
 public sealed partial class LimiterActor
 {
-    /// <summary>What sessions tell their parent (<see cref="Sessions.SessionProtocol"/>), and DeathWatch of them.</summary>
+    /// <summary>What sessions tell their parent (<see cref="Sessions.SessionProtocol"/>), and their actors' ends.</summary>
     private bool OnSessionEvent(object message)
     {
         switch (message)
@@ -95,9 +95,10 @@ public sealed partial class LimiterActor
     {
         if (_sessions.Remove(session) is not { } record)
             return;
-        // A session always says why it ends before it stops; this is the fallback should it not.
+        // A session says why it ends in its PostStop; one that stopped without a word failed before
+        // that could run (its constructor threw) or in it.
         if (!record.Ended)
-            OnEnded(record, SessionEndReason.ConnectionLost);
+            OnEnded(record, SessionEndReason.Crashed);
         ReplyIfAllStopped();
     }
 }

@@ -72,9 +72,7 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
     private bool Stopping => _stopRequester is not null;
     private static long Now => Environment.TickCount64;
 
-    protected override SupervisorStrategy SupervisorStrategy() =>
-        // Stop, never restart; the default decider logs the exception with its stack trace.
-        new OneForOneStrategy(_ => Directive.Stop);
+    protected override SupervisorStrategy SupervisorStrategy() => new SessionSupervision(session => new SessionTerminated(session));
 
     protected override void OnReceive(object message)
     {
@@ -160,7 +158,6 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
         _figures.ClientAdmitted();
         var info = new SessionInfo(id, admit.Remote, _settings, _service, _metrics);
         var session = Context.ActorOf(admit.SessionProps(info), $"session-{id}");
-        Context.WatchWith(session, new SessionTerminated(session));
         var udp = admit is AdmitUdpClient;
         // The session's idle clock starts when it does, after now: a first look a timeout from now is never late.
         var firstTimeoutCheck = _settings.Timeout.Duration is { } timeout ? Now + (long)timeout.TotalMilliseconds : long.MaxValue;
@@ -210,7 +207,7 @@ public sealed partial class LimiterActor : UntypedActor, IWithTimers
             _stopRequester.Tell(Done.Instance);
     }
 
-    /// <summary>Sent by DeathWatch after the session's own <see cref="SessionEnded"/>, which it follows in the mailbox.</summary>
+    /// <summary>A session's actor has stopped (<see cref="SessionSupervision"/>); it follows the session's own <see cref="SessionEnded"/> in the mailbox.</summary>
     private sealed record SessionTerminated(IActorRef Session);
 
     private sealed class PlaceWaitExpired { public static readonly PlaceWaitExpired Instance = new(); }

@@ -15,10 +15,16 @@ namespace ActorSockets.Server.Sessions;
 /// <see cref="UdpSessionActor"/>). The pipeline reaches its actor through one interface,
 /// <see cref="ISessionEffects"/>, part of it answered here and part by the transport.
 /// </summary>
-public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
+/// <remarks>
+/// Its few timed messages (the report of requests served, the transport's grace before it cuts off a
+/// client) are scheduled tells held only while they are pending, not Akka's <see cref="IWithTimers"/>,
+/// whose timer table is 232 bytes a session for as long as the session lives (issue 21: memory per idle connection).
+/// </remarks>
+public abstract class SessionActor : UntypedActor, ISessionEffects
 {
-    private const string ReportTimerKey = "report-requests";
     private ILoggingAdapter? _log;
+    /// <summary>The <see cref="ReportRequestsTick"/> on its way, if one is.</summary>
+    private ICancelable? _reportTick;
     /// <summary>The time of the next look at the timeouts the parent last heard from this session.</summary>
     private long _toldTimeoutCheckMs = long.MaxValue;
 
@@ -27,8 +33,6 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
         Info = info;
         Pipeline = new RequestPipeline(info, info.Service.Open(new ServiceContext(Self, info.Id, info.Settings, info.Figures)), this);
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     protected SessionInfo Info { get; }
 
@@ -41,14 +45,19 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
     {
         var handled = base.AroundReceive(receive, message);
         // Requests are reported to the parent in batches, at most once a second, not once each.
-        if (Pipeline.Meter.Unreported > 0 && !Timers.IsTimerActive(ReportTimerKey))
-            Timers.StartSingleTimer(ReportTimerKey, ReportRequestsTick.Instance, ServerTuning.RequestReportInterval);
+        if (Pipeline.Meter.Unreported > 0 && _reportTick is null)
+            _reportTick = ScheduleToSelf(ServerTuning.RequestReportInterval, ReportRequestsTick.Instance);
         return handled;
     }
+
+    /// <summary>Tells this actor <paramref name="message"/> once, after <paramref name="delay"/>; cancel it in <see cref="PostStop"/>.</summary>
+    protected ICancelable ScheduleToSelf(TimeSpan delay, object message) =>
+        Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, message, Self);
 
     /// <summary>The last count, the goodbye if it never ended on its own (a crash, a forced shutdown), and why, to the parent.</summary>
     protected override void PostStop()
     {
+        _reportTick?.Cancel();
         ReportRequests();
         if (Pipeline.EndReason is null)
         {
@@ -79,6 +88,7 @@ public abstract class SessionActor : UntypedActor, IWithTimers, ISessionEffects
                 Pipeline.OnStats(stats);
                 return true;
             case ReportRequestsTick:
+                _reportTick = null;
                 ReportRequests();
                 return true;
             default:

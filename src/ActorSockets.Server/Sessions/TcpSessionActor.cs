@@ -29,12 +29,11 @@ namespace ActorSockets.Server.Sessions;
 /// </remarks>
 public sealed class TcpSessionActor : SessionActor, ILineSink
 {
-    private const string CloseGraceTimerKey = "close-grace";
-
     private readonly IActorRef _connection;
     private readonly LineDecoder _decoder;
     private readonly TcpWriter _writer;
     private bool _peerClosed;
+    private ICancelable? _closeGrace;
 
     public TcpSessionActor(SessionInfo info, IActorRef connection) : base(info)
     {
@@ -52,6 +51,12 @@ public sealed class TcpSessionActor : SessionActor, ILineSink
 
     public static Props Props(SessionInfo info, IActorRef connection) =>
         Akka.Actor.Props.Create(() => new TcpSessionActor(info, connection));
+
+    protected override void PostStop()
+    {
+        _closeGrace?.Cancel();
+        base.PostStop();
+    }
 
     protected override void PreStart()
     {
@@ -178,7 +183,7 @@ public sealed class TcpSessionActor : SessionActor, ILineSink
         // A client that does not read cannot take its last lines: it is cut off after a grace, a
         // shorter one when the whole server is stopping.
         var stopping = reason == SessionEndReason.Shutdown;
-        Timers.StartSingleTimer(CloseGraceTimerKey, CloseGraceExpired.Instance, stopping ? ServerTuning.ShutdownClientGrace : ServerTuning.CloseGrace);
+        _closeGrace = ScheduleToSelf(stopping ? ServerTuning.ShutdownClientGrace : ServerTuning.CloseGrace, CloseGraceExpired.Instance);
         // Read (and drop) what the client still sends before the close. Not when stopping: there the
         // BYE is followed by a half-close, and draining what a flooding client sent would only hold
         // up the writes.

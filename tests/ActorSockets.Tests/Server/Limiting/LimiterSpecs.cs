@@ -96,6 +96,33 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
     }
 
     [Fact]
+    public void Limiter_should_free_the_place_of_a_session_whose_actor_failed_to_start()
+    {
+        // A session that throws in its constructor never runs its PostStop, so it never says that it
+        // ended: only its stop, which the limiter learns from its supervisor strategy, frees the place.
+        var limiter = Sys.ActorOf(LimiterActor.Props(TestSettings.Create(["timeout=off", "clients-limit=1"]), new FailingToOpenService()));
+        var c1 = CreateTestProbe();
+        EventFilter.Exception<ActorInitializationException>().ExpectOne(() => limiter.Tell(new AdmitTcpClient(c1.Ref, Remote(1001))));
+        c1.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // never registered: its actor does not exist
+        AwaitClients(limiter, 0);
+        Assert.Equal(1, Stats(limiter).Crashes);
+
+        // The place is free: a newcomer is not refused (its session fails too, but it gets one).
+        var c2 = CreateTestProbe();
+        EventFilter.Exception<ActorInitializationException>().ExpectOne(() => limiter.Tell(new AdmitTcpClient(c2.Ref, Remote(1002))));
+        c2.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        AwaitAssert(() => Assert.Equal(2, Stats(limiter).Crashes), TimeSpan.FromSeconds(3));
+        Assert.Equal(0, Stats(limiter).Refused);
+    }
+
+    /// <summary>A service whose sessions cannot be opened: a session actor's constructor throws.</summary>
+    private sealed class FailingToOpenService : IService
+    {
+        public IReadOnlyList<string> HelpLines => [];
+        public IServiceSession Open(ServiceContext context) => throw new InvalidOperationException("cannot open");
+    }
+
+    [Fact]
     public void Limiter_should_count_a_timed_out_session_and_free_its_place()
     {
         var limiter = StartLimiter("clients-limit=1", "timeout=200ms");
