@@ -50,7 +50,7 @@ public sealed class TcpSessionActor : SessionActor, ILineSink
     }
 
     public static Props Props(SessionInfo info, IActorRef connection) =>
-        Akka.Actor.Props.Create(() => new TcpSessionActor(info, connection));
+        SessionProducer<TcpSessionActor>.Props(info, connection, static (info, connection) => new TcpSessionActor(info, connection));
 
     protected override void PostStop()
     {

@@ -26,7 +26,7 @@ public sealed class UdpSessionActor : SessionActor
     }
 
     public static Props Props(SessionInfo info, IActorRef socket) =>
-        Akka.Actor.Props.Create(() => new UdpSessionActor(info, socket));
+        SessionProducer<UdpSessionActor>.Props(info, socket, static (info, socket) => new UdpSessionActor(info, socket));
 
     protected override void PreStart() => Pipeline.Start();
 
