@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using ActorSockets.Protocol;
 using ActorSockets.Server.Services;
 using ActorSockets.Server.Sessions;
@@ -148,10 +149,22 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
         var c1 = CreateTestProbe();
         var session = Offer(limiter, c1, 1001);
         var harness = TcpSessionHarness.Of(this, c1, session);
+        var sinceLastRequest = Stopwatch.StartNew();
         for (var i = 0; i < 12; i++)
         {
+            var quietBefore = sinceLastRequest.Elapsed;
+            sinceLastRequest.Restart();
             harness.Send("1 1\n");
-            Assert.Equal("2\n", harness.ExpectWriteAndAck());
+            var reply = harness.ExpectWriteAndAck();
+            if (reply != "2\n")
+            {
+                // Only a machine that kept this thread from sending for a whole timeout (it happened
+                // once in CI: a run that took 4 s instead of 2.6) may see the BYE here: then the
+                // client was idle indeed. A busy client timed out fails on the time since its last request.
+                Assert.Equal("BYE timeout: idle for 1500ms\n", reply);
+                Assert.True(quietBefore >= TimeSpan.FromMilliseconds(1300), $"timed out while busy: its last request {quietBefore.TotalMilliseconds:F0} ms before");
+                return;
+            }
             c1.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         }
         var quietSince = DateTime.UtcNow;
