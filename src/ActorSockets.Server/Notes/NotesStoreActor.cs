@@ -11,8 +11,9 @@ namespace ActorSockets.Server.Notes;
 /// This is group commit: it persists with <c>PersistAsync</c>, so it takes the next notes while
 /// earlier ones are being written; the SQLite journal (<see cref="SqliteJournal"/>) commits every
 /// note that arrived meanwhile in one transaction (one fsync of the write-ahead log), and on other
-/// journals Akka.Persistence keeps one write in flight and sends all that arrived meanwhile as the next. A snapshot holds the whole board, so one is taken only once the board
-/// has doubled since the last (and grown by <c>snapshotEvery</c> notes at least), or grown by
+/// journals Akka.Persistence keeps one write in flight and sends all that arrived meanwhile as the
+/// next. A snapshot holds the whole board, so one is taken only once the board has doubled since
+/// the last (and grown by <c>snapshotEvery</c> notes at least), or grown by
 /// <see cref="MostEventsReplayed"/>: not once per <c>snapshotEvery</c> notes, which rewrote a large
 /// board again and again, and recovery replays at most that many events.
 /// Reads see only notes already acknowledged.
