@@ -7,7 +7,7 @@ using ActorSockets.Protocol;
 using ActorSockets.Protocol.Settings;
 using Spectre.Console;
 
-InlineSocketCompletions.PreferUnlessSet();
+SocketEngineDefaults.PreferInlineCompletions();
 
 var common = new CommonOptions();
 var clients = new Option<int>("--clients") { Description = "clients at once, each on its own connection or UDP socket", DefaultValueFactory = _ => 50, HelpName = "N" };

@@ -2,7 +2,8 @@ using System.CommandLine;
 using ActorSockets.CommandLine;
 using ActorSockets.ServerApp;
 
-InlineSocketCompletions.PreferUnlessSet();
+SocketEngineDefaults.PreferInlineCompletions();
+SocketEngineDefaults.PreferEnginePerTwoCores();
 
 var options = new CommonOptions();
 var root = new RootCommand("ActorSockets server: the sum, notes and chat services over TCP or UDP, IPv4 or IPv6, on Akka.NET.");

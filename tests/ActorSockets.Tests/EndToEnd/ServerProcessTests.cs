@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ActorSockets.CommandLine;
 using ActorSockets.Protocol;
 using ActorSockets.Tests.Support;
 
@@ -25,6 +26,39 @@ public class ServerProcessTests
         Assert.Equal("BYE shutdown: server stopping\n", await client.ReadToEndAsync(Bound));
         Assert.Equal(ExitCodes.Ok, await server.WaitForExitAsync(Bound));
         Assert.Matches(@"session 1 closed: server stopping: 127\.0\.0\.1:\d+ \(0/3 clients\)", server.Stdout);
+    }
+
+    [Fact]
+    public async Task The_server_runs_one_socket_engine_thread_for_every_two_cores()
+    {
+        // What the server asks of .NET unless the environment sets the count (SocketEngineDefaults).
+        var expected = int.TryParse(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT"), out var set)
+            ? set : SocketEngineDefaults.EnginesFor(Environment.ProcessorCount);
+        await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--port", "0"]);
+        var endPoint = ServerProcess.EndPointOf(await server.WaitForOutputAsync(ServerProcess.ListeningLine, Bound));
+        await using var client = await TcpTestClient.ConnectAsync(endPoint);
+        Assert.Equal("2\n", await client.AskAsync("1 1"));
+
+        // .NET names each engine's epoll thread ".NET Sockets".
+        Assert.Equal(expected, ThreadNames(server.Id).Count(name => name == ".NET Sockets"));
+    }
+
+    /// <summary>The names of a process's threads (Linux: /proc); a thread that ends while they are read is left out.</summary>
+    private static List<string> ThreadNames(int processId)
+    {
+        var names = new List<string>();
+        foreach (var task in Directory.GetDirectories($"/proc/{processId}/task"))
+        {
+            try
+            {
+                names.Add(File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n'));
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // ended after the listing: not one of the engine threads, which live as long as the process
+            }
+        }
+        return names;
     }
 
     [Fact]
