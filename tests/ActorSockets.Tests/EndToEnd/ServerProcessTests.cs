@@ -53,9 +53,10 @@ public class ServerProcessTests
             {
                 names.Add(File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n'));
             }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            catch (IOException)
             {
-                // ended after the listing: not one of the engine threads, which live as long as the process
+                // The thread ended after the listing (its files go with it, or reading them says it is
+                // gone): not an engine thread, which lives as long as the process.
             }
         }
         return names;
