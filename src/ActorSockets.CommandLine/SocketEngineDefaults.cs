@@ -25,7 +25,8 @@ public static class SocketEngineDefaults
     /// on a machine that also runs the notes journal's thread, the chat's crypto or the clients
     /// themselves, the engines take turns with those for the cores, and a request that waits for its
     /// turn waits milliseconds. On two cores one engine halved the p99 at 50 clients for the same
-    /// throughput, and cost about a tenth of the throughput at 500 (BENCHMARKS.md, issue 21).
+    /// throughput, and cost about a tenth of the throughput at 500 and a few percent of the durable
+    /// writes (BENCHMARKS.md, issue 21).
     /// </summary>
     public static void PreferEnginePerTwoCores() =>
         SetUnlessSet(EngineCount, EnginesFor(Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture));
