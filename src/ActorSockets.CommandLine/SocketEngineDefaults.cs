@@ -10,7 +10,8 @@ namespace ActorSockets.CommandLine;
 public static class SocketEngineDefaults
 {
     private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-    private const string EngineCount = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+    /// <summary>The variable .NET reads for its count of engine threads.</summary>
+    public const string EngineCount = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
 
     /// <summary>
     /// Lets socket completions run on .NET's epoll thread instead of hopping to the thread pool first.

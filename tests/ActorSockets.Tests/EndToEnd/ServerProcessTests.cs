@@ -32,7 +32,7 @@ public class ServerProcessTests
     public async Task The_server_runs_one_socket_engine_thread_for_every_two_cores()
     {
         // What the server asks of .NET unless the environment sets the count (SocketEngineDefaults).
-        var expected = int.TryParse(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT"), out var set)
+        var expected = int.TryParse(Environment.GetEnvironmentVariable(SocketEngineDefaults.EngineCount), out var set)
             ? set : SocketEngineDefaults.EnginesFor(Environment.ProcessorCount);
         await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--port", "0"]);
         var endPoint = ServerProcess.EndPointOf(await server.WaitForOutputAsync(ServerProcess.ListeningLine, Bound));
