@@ -42,7 +42,6 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IDisposable
     {
         await using var cluster = await TestCluster.StartAsync(3, partitionable: true, "service=notes", $"notes.sqlite-path={_folder.File("notes.db")}");
         var storeNode = await cluster.SingletonNodeAsync("notes-store") ?? throw new Xunit.Sdk.XunitException("no notes store runs");
-        var minority = cluster.SystemOf(storeNode);
         var everyNode = Enumerable.Range(0, cluster.Count).Select(cluster.EndPointOf).ToList();
         // Writers go on through all three nodes, the cut-off one included, as clients that know nothing of the partition.
         var writers = new NotesWriters(() => everyNode, writers: 4);
@@ -52,7 +51,7 @@ public sealed class ClusterSpecs(ITestOutputHelper output) : IDisposable
         var cutAt = DateTime.UtcNow;
 
         // The minority (one node of three) downs itself and stops: its store with it.
-        await minority.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(60));
+        await cluster.WaitForStopAsync(storeNode, TimeSpan.FromSeconds(60));
         output.WriteLine($"the cut-off node stopped {(DateTime.UtcNow - cutAt).TotalSeconds:F1} s after the partition");
         await TestCluster.WaitUntilAsync(() => writers.AcknowledgedSinceMark >= 20, TimeSpan.FromSeconds(60), "20 notes acknowledged after the partition");
         await writers.StopAsync();

@@ -20,11 +20,13 @@ internal sealed class TestCluster : IAsyncDisposable
     private const string CrashOnTerminate = "akka.coordinated-shutdown.run-by-actor-system-terminate = off";
 
     private readonly RunningServer[] _nodes;
+    private readonly NodeLog[] _logs;
     private readonly bool[] _crashed;
 
-    private TestCluster(RunningServer[] nodes)
+    private TestCluster(RunningServer[] nodes, NodeLog[] logs)
     {
         _nodes = nodes;
+        _logs = logs;
         _crashed = new bool[nodes.Length];
     }
 
@@ -52,14 +54,16 @@ internal sealed class TestCluster : IAsyncDisposable
         var throttled = "akka.remote.dot-netty.tcp.applied-adapters = [trttl]\n" +
             $"akka.cluster.seed-nodes = [{string.Join(",", ports.Select(port => $"\"akka.trttl.tcp://ActorSockets@127.0.0.1:{port}\""))}]\n";
         var nodes = new RunningServer[count];
+        var logs = new NodeLog[count];
         for (var i = 0; i < count; i++)
         {
             nodes[i] = partitionable
                 ? await RunningServer.StartWithAkkaAsync(CrashOnTerminate + "\n" + throttled, [.. sets, "cluster.enabled=on", $"cluster.port={ports[i]}"])
                 : await RunningServer.StartWithAkkaAsync(CrashOnTerminate,
                     [.. sets, "cluster.enabled=on", $"cluster.port={ports[i]}", $"cluster.seed-nodes={seeds}"]);
+            logs[i] = NodeLog.Attach(nodes[i].System);
         }
-        var cluster = new TestCluster(nodes);
+        var cluster = new TestCluster(nodes, logs);
         await WaitUntilAsync(() => cluster.Alive.All(node => cluster.UpSeenBy(node) == count), FormWait, $"{count} nodes up");
         return cluster;
     }
@@ -82,6 +86,29 @@ internal sealed class TestCluster : IAsyncDisposable
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="node"/>'s actor system has terminated; if it has not within
+    /// <paramref name="wait"/>, fails with what the node saw of the cluster and its last log lines.
+    /// </summary>
+    public async Task WaitForStopAsync(int node, TimeSpan wait)
+    {
+        var stopped = SystemOf(node).WhenTerminated;
+        if (await Task.WhenAny(stopped, Task.Delay(wait)) != stopped)
+            throw new TimeoutException($"node {node} did not stop within {wait.TotalSeconds} s\n{Describe(node)}");
+    }
+
+    /// <summary>What <paramref name="node"/> sees of the cluster now (members by port, the leader, why it shuts down), then its last log lines.</summary>
+    public string Describe(int node)
+    {
+        var system = SystemOf(node);
+        var state = Akka.Cluster.Cluster.Get(system).State;
+        var members = string.Join(", ", state.Members.Select(member =>
+            $"{member.Address.Port} {member.Status}{(state.Unreachable.Contains(member) ? " unreachable" : "")}"));
+        return $"node {node} (cluster port {Akka.Cluster.Cluster.Get(system).SelfAddress.Port}) sees [{members}], leader {state.Leader?.Port}, " +
+            $"terminated {system.WhenTerminated.IsCompleted}, shutdown reason {CoordinatedShutdown.Get(system).ShutdownReason?.GetType().Name ?? "none"}; " +
+            $"its last log lines:\n{_logs[node].Tail}";
     }
 
     /// <summary>Terminates a node's actor system without leaving the cluster: a crash, as the others see it.</summary>
