@@ -27,7 +27,7 @@ public sealed class ClockSkewSpecs : IDisposable
     [Fact]
     public async Task Notes_through_nodes_whose_clocks_differ_by_minutes_are_all_stored_once()
     {
-        var ports = TestCluster.FreePorts(3);
+        var ports = LoopbackPorts.Free(3);
         // The first node is the oldest: the store runs there.
         await using var store = await StartNodeAsync(ports[0], ports[0], TimeSpan.Zero);
         await using var ahead = await StartNodeAsync(ports[1], ports[0], TimeSpan.FromMinutes(10));

@@ -116,7 +116,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
     /// <summary>Three server processes on one SQLite file, each seeing all three up, with the shipped cluster configs' clients limit.</summary>
     private async Task<(int[] ClusterPorts, List<(ProcessRunner Server, IPEndPoint EndPoint)> Nodes)> StartThreeNodesAsync()
     {
-        var clusterPorts = TestCluster.FreePorts(3);
+        var clusterPorts = LoopbackPorts.Free(3);
         var seeds = string.Join(",", clusterPorts.Select(port => $"127.0.0.1:{port}"));
         var nodes = new List<(ProcessRunner Server, IPEndPoint EndPoint)>();
         try

@@ -63,7 +63,7 @@ public sealed class ClusterTlsJoinSpecs : IDisposable
     [Fact]
     public async Task A_node_without_the_cas_certificate_never_joins_and_one_with_it_does()
     {
-        var ports = TestCluster.FreePorts(4);
+        var ports = LoopbackPorts.Free(4);
         await using var first = await StartNodeAsync(ports[0], ports[0], _certificates.Sets(_certificates.Node("node1")));
         Assert.True(await WaitUntilAsync(() => UpSeenBy(first) == 1, JoinWait), "the first node did not form its cluster");
 
@@ -95,7 +95,7 @@ public sealed class ClusterTlsJoinSpecs : IDisposable
     [Fact]
     public async Task A_server_whose_certificates_are_of_another_ca_stops_with_a_config_error()
     {
-        var ports = TestCluster.FreePorts(2);
+        var ports = LoopbackPorts.Free(2);
         await using var first = await StartNodeAsync(ports[0], ports[0], _certificates.Sets(_certificates.Node("node1")));
         Assert.True(await WaitUntilAsync(() => UpSeenBy(first) == 1, JoinWait), "the first node did not form its cluster");
 

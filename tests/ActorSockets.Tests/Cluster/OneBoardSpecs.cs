@@ -37,7 +37,7 @@ public sealed class OneBoardSpecs : IDisposable
     [Fact]
     public async Task A_node_whose_database_holds_another_board_leaves_with_exit_3_and_the_boards_notes_stay()
     {
-        var ports = TestCluster.FreePorts(3);
+        var ports = LoopbackPorts.Free(3);
         var board = _folder.File("board.db");
         await using var first = await StartNodeAsync(ports[0], ports[0], board);
         await using (var client = await TcpTestClient.ConnectAsync(first.EndPoint))
@@ -88,7 +88,7 @@ public sealed class OneBoardSpecs : IDisposable
     [Fact]
     public async Task A_stranger_that_vanishes_before_its_leave_is_seen_is_downed_and_the_clusters_node_stays()
     {
-        var ports = TestCluster.FreePorts(2).Order().ToArray();
+        var ports = LoopbackPorts.Free(2).Order().ToArray();
         var (strangerPort, firstPort) = (ports[0], ports[1]); // the stranger's address is the lower: the resolver would keep its side
         await using var first = await StartNodeAsync(firstPort, firstPort, _folder.File("board.db"));
         var cluster = Akka.Cluster.Cluster.Get(SystemOf(first));
@@ -151,7 +151,7 @@ public sealed class OneBoardSpecs : IDisposable
     [Fact]
     public async Task A_node_on_the_clusters_database_that_joins_beside_a_stranger_with_a_lower_address_stays()
     {
-        var ports = TestCluster.FreePorts(3).Order().ToArray();
+        var ports = LoopbackPorts.Free(3).Order().ToArray();
         var (strangerPort, firstPort, secondPort) = (ports[0], ports[1], ports[2]);
         var board = _folder.File("board.db");
         await using var first = await StartNodeAsync(firstPort, firstPort, board);

@@ -29,7 +29,7 @@ public sealed class HealthProbeTests : IDisposable
     [Fact]
     public async Task A_cluster_node_that_has_not_joined_is_alive_but_not_ready()
     {
-        var ports = TestCluster.FreePorts(2); // the seed's port: nobody listens there
+        var ports = LoopbackPorts.Free(2); // the seed's port: nobody listens there
         await using var node = await RunningServer.StartNotesNodeAsync(ports[0], ports[1], _folder.File("notes.db"), akka: null,
             "metrics.prometheus=127.0.0.1:0");
         using var probe = new HttpProbe(node.Services);

@@ -15,7 +15,7 @@ public sealed class OtlpExportTests
     [Fact]
     public async Task The_meter_is_pushed_to_the_collector_over_http_at_the_configured_interval()
     {
-        var port = TestCluster.FreePorts(1)[0];
+        var port = LoopbackPorts.Free(1)[0];
         using var collector = new HttpListener();
         collector.Prefixes.Add($"http://127.0.0.1:{port}/");
         collector.Start();

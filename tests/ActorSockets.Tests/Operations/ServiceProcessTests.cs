@@ -22,7 +22,7 @@ public sealed class ServiceProcessTests : IDisposable
         var notify = _folder.File("notify.sock");
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(notify));
-        var port = TestCluster.FreePorts(1)[0];
+        var port = LoopbackPorts.Free(1)[0];
         await using var server = ProcessRunner.StartProgram("dotnet", [RepoPaths.ServerDll, "--port", port.ToString(CultureInfo.InvariantCulture)],
             environment: new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify });
 
@@ -39,7 +39,7 @@ public sealed class ServiceProcessTests : IDisposable
     [Fact]
     public async Task With_log_level_warning_no_info_line_is_written()
     {
-        var port = TestCluster.FreePorts(1)[0];
+        var port = LoopbackPorts.Free(1)[0];
         await using var server = ProcessRunner.Start(RepoPaths.ServerDll, ["--port", port.ToString(CultureInfo.InvariantCulture), "--set", "log.level=warning"]);
         var deadline = DateTime.UtcNow + Bound;
         TcpTestClient? client = null;

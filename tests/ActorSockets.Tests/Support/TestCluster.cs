@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Remote.Transport;
@@ -56,7 +55,7 @@ internal sealed class TestCluster : IAsyncDisposable
     /// </param>
     public static async Task<TestCluster> StartAsync(int count, bool partitionable, params string[] sets)
     {
-        var ports = FreePorts(count);
+        var ports = LoopbackPorts.Free(count);
         var seeds = string.Join(",", ports.Select(port => $"127.0.0.1:{port}"));
         var throttled = "akka.remote.dot-netty.tcp.applied-adapters = [trttl]\n" +
             $"akka.cluster.seed-nodes = [{string.Join(",", ports.Select(port => $"\"akka.trttl.tcp://ActorSockets@127.0.0.1:{port}\""))}]\n";
@@ -97,25 +96,28 @@ internal sealed class TestCluster : IAsyncDisposable
 
     /// <summary>
     /// Waits until <paramref name="node"/>'s actor system has terminated; if it has not within
-    /// <paramref name="wait"/>, fails with what the node saw of the cluster and its last log lines.
+    /// <paramref name="wait"/>, fails with what every node sees of the cluster and this node's last log lines.
     /// </summary>
     public async Task WaitForStopAsync(int node, TimeSpan wait)
     {
         var stopped = SystemOf(node).WhenTerminated;
-        if (await Task.WhenAny(stopped, Task.Delay(wait)) != stopped)
-            throw new TimeoutException($"node {node} did not stop within {wait.TotalSeconds} s\n{Describe(node)}");
+        if (await Task.WhenAny(stopped, Task.Delay(wait)) == stopped)
+            return;
+        var others = Alive.Where(other => other != node).Select(StateSeenBy);
+        throw new TimeoutException($"node {node} did not stop within {wait.TotalSeconds} s\n{StateSeenBy(node)}\n{string.Join("\n", others)}\n" +
+            $"node {node}'s last log lines:\n{_logs[node].Tail}");
     }
 
-    /// <summary>What <paramref name="node"/> sees of the cluster now (members by port, the leader, why it shuts down), then its last log lines.</summary>
-    public string Describe(int node)
+    /// <summary>One line: what <paramref name="node"/> sees of the cluster now (members by cluster port, the leader), and whether and why it shuts down.</summary>
+    private string StateSeenBy(int node)
     {
         var system = SystemOf(node);
-        var state = Akka.Cluster.Cluster.Get(system).State;
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var state = cluster.State;
         var members = string.Join(", ", state.Members.Select(member =>
             $"{member.Address.Port} {member.Status}{(state.Unreachable.Contains(member) ? " unreachable" : "")}"));
-        return $"node {node} (cluster port {Akka.Cluster.Cluster.Get(system).SelfAddress.Port}) sees [{members}], leader {state.Leader?.Port}, " +
-            $"terminated {system.WhenTerminated.IsCompleted}, shutdown reason {CoordinatedShutdown.Get(system).ShutdownReason?.GetType().Name ?? "none"}; " +
-            $"its last log lines:\n{_logs[node].Tail}";
+        return $"node {node} (cluster port {cluster.SelfAddress.Port}) sees [{members}], leader {state.Leader?.Port}; " +
+            $"terminated {system.WhenTerminated.IsCompleted}, shutdown reason {CoordinatedShutdown.Get(system).ShutdownReason?.GetType().Name ?? "none"}";
     }
 
     /// <summary>Terminates a node's actor system without leaving the cluster: a crash, as the others see it.</summary>
@@ -155,16 +157,6 @@ internal sealed class TestCluster : IAsyncDisposable
                 throw new TimeoutException($"not within {wait.TotalSeconds} s: {what}");
             await Task.Delay(100);
         }
-    }
-
-    /// <summary>Free loopback TCP ports (for cluster ports, which every node must know before any starts).</summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(listener => listener.Start());
-        var ports = listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(listener => listener.Stop());
-        return ports;
     }
 
     public async ValueTask DisposeAsync()

@@ -33,7 +33,7 @@ public sealed class JournalBoardTests : IDisposable
     [Fact]
     public void A_PostgreSQL_journal_that_cannot_be_read_is_one_line_naming_where_it_is()
     {
-        var port = TestCluster.FreePorts(1)[0]; // nothing listens there
+        var port = LoopbackPorts.Free(1)[0]; // nothing listens there
         var akka = ConfigurationFactory.ParseString($$"""
             akka.persistence.journal.sql { connection-string = "Host=127.0.0.1;Port={{port}};Database=notes;Username=notes;Password=secret", provider-name = "PostgreSQL.15" }
             """);
