@@ -227,7 +227,7 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
         var socket = CreateTestProbe();
         AdmitUdp(limiter, socket, 1001, datagrams: 2, proven: true); // a real client: it echoed its cookie
         limiter.Tell(new AdmitUdpClient(Remote(1002), socket.Ref, TestActor));
-        // After waiting a moment for a place (the TCP spec shows the wait by what frees it).
+        // After waiting a moment for a place (LimiterPlaceWaitSpecs shows the wait by what frees it).
         Assert.Equal(new UdpClientRefused(Remote(1002), "ERR busy: clients limit 1 reached"),
             ExpectMsg<UdpClientRefused>(ServerTuning.PlaceWait + TimeSpan.FromSeconds(3)));
     }
@@ -252,23 +252,6 @@ public class LimiterSpecs(ITestOutputHelper output) : TestKit("akka.loglevel = I
         real.Tell(new Udp.Received(ByteString.FromString("PING"), Remote(1002)), socket.Ref);
         Assert.Equal(Remote(1002), socket.ExpectMsg<Udp.Send>().Target);
         _ = newcomer;
-    }
-
-    [Fact]
-    public void Limiter_should_let_a_tcp_newcomer_over_the_cap_wait_a_moment_for_a_place_that_is_being_freed()
-    {
-        var limiter = StartLimiter("clients-limit=1");
-        var (c1, c2) = (CreateTestProbe(), CreateTestProbe());
-        var first = Offer(limiter, c1, 1001);
-        limiter.Tell(new AdmitTcpClient(c2.Ref, Remote(1002)));
-        c2.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
-
-        first.Tell(Tcp.PeerClosed.Instance, c1.Ref);
-        c1.ExpectMsg<Tcp.Close>();
-        first.Tell(Tcp.Closed.Instance, c1.Ref);
-        var second = c2.ExpectMsg<Tcp.Register>().Handler;
-        Assert.NotEqual(limiter, second); // admitted, not refused
-        Assert.Equal(new StatsSnapshot(1, 1, 2, 0, 0, 0, 0), Stats(limiter));
     }
 
     [Fact]
