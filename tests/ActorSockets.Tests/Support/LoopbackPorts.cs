@@ -12,9 +12,9 @@ namespace ActorSockets.Tests.Support;
 /// never from it. A port of that range that is free when looked at may become, before the node binds
 /// it, the source port of any connection this machine makes: among them a node's own attempts to
 /// reach the seeds that have not started yet. The node's bind then fails with "Address already in
-/// use" (seen twice in about fifty runs of the cluster tests), and a connection to a port where
-/// nothing listens can even be answered by itself (TCP's simultaneous open, when the kernel picks
-/// that very port as its source). No port is handed out twice in one test run.
+/// use" (seen twice in about fifty runs of the cluster tests, once in a single test process), and a
+/// connection to a port where nothing listens can even be answered by itself (TCP's simultaneous
+/// open, when the kernel picks that very port as its source). No port is handed out twice in one run.
 /// </remarks>
 internal static class LoopbackPorts
 {
