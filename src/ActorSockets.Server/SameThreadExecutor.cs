@@ -34,7 +34,8 @@ public sealed class SameThreadExecutor : ExecutorService
     /// <summary>How many mailboxes one drain runs before it hands what is left to the pool.</summary>
     public const int MaxRunsPerDrain = 256;
 
-    private const string SocketEngineThreadName = ".NET Sockets"; // SocketAsyncEngine.Unix.cs
+    /// <summary>The name .NET gives each socket-engine (epoll) thread (SocketAsyncEngine.Unix.cs).</summary>
+    internal const string SocketEngineThreadName = ".NET Sockets";
 
     [ThreadStatic] private static Queue<IRunnable>? t_pending;
     [ThreadStatic] private static bool t_draining;

@@ -39,8 +39,8 @@ public class ServerProcessTests
         await using var client = await TcpTestClient.ConnectAsync(endPoint);
         Assert.Equal("2\n", await client.AskAsync("1 1"));
 
-        // .NET names each engine's epoll thread ".NET Sockets".
-        Assert.Equal(expected, ThreadNames(server.Id).Count(name => name == ".NET Sockets"));
+        // Counted by the name .NET gives each engine's epoll thread, the name SameThreadExecutor runs mailboxes inline on.
+        Assert.Equal(expected, ThreadNames(server.Id).Count(name => name == ActorSockets.Server.SameThreadExecutor.SocketEngineThreadName));
     }
 
     /// <summary>The names of a process's threads (Linux: /proc); a thread that ends while they are read is left out.</summary>
